@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// Path and group state transitions of the core: choosing a path, failing and
+// reinstating paths, queue_if_no_path, suspend/resume, messages.
+#include "core.hpp"
+
+namespace mpath {
+
+// Group choice follows mainline: a pending switch_group first, then the
+// current group while it has a usable path, then every enabled group in
+// order, and the bypassed (disabled) ones only as a last resort.
+Path *Multipath::choose_path_locked()
+{
+	Path *path;
+
+	if (!nr_valid_paths_) {
+		queue_io_ = false;
+		goto failed;
+	}
+
+	if (next_pg_) {
+		PathGroup *pg = next_pg_;
+
+		next_pg_ = nullptr;
+		path = choose_in_group_locked(*pg);
+		if (path)
+			return path;
+	}
+
+	if (current_pg_) {
+		path = choose_in_group_locked(*current_pg_);
+		if (path)
+			return path;
+	}
+
+	for (int want_bypassed = 0; want_bypassed <= 1; want_bypassed++) {
+		for (unsigned int i = 0; i < nr_groups_; i++) {
+			if (groups_[i].bypassed != static_cast<bool>(want_bypassed))
+				continue;
+			path = choose_in_group_locked(groups_[i]);
+			if (path)
+				return path;
+		}
+	}
+
+failed:
+	current_path_ = nullptr;
+	current_pg_ = nullptr;
+	return nullptr;
+}
+
+Path *Multipath::choose_in_group_locked(PathGroup &pg)
+{
+	Path *path = pg.selector.select(pg.paths, pg.nr_paths);
+
+	if (path && current_pg_ != &pg) {
+		current_path_ = path;
+		switch_group_locked(pg);
+	}
+	return path;
+}
+
+void Multipath::switch_group_locked(PathGroup &pg)
+{
+	current_pg_ = &pg;
+	// Without a hardware handler a group needs no initialisation.
+	queue_io_ = false;
+	pg_init_count_ = 0;
+}
+
+void Multipath::fail_path_locked(Path &path)
+{
+	if (!path.active)
+		return;
+	path.active = false;
+	path.fail_count++;
+	nr_valid_paths_--;
+	if (&path == current_path_)
+		current_path_ = nullptr;
+	mpg_path_event(ctx_, 1, path.dev, nr_valid_paths_);
+}
+
+int Multipath::reinstate_path(Path &path)
+{
+	bool kick = false;
+
+	{
+		LockGuard guard(ctx_);
+
+		if (path.active)
+			return 0;
+		path.active = true;
+		if (nr_valid_paths_++ == 0) {
+			current_path_ = nullptr;
+			kick = true;
+		}
+		mpg_path_event(ctx_, 0, path.dev, nr_valid_paths_);
+	}
+	if (kick)
+		mpg_kick_waiting_io(ctx_);
+	return 0;
+}
+
+// save_old: remember the current setting so resume can restore it (a flush
+// suspend turns queueing off so that waiting I/O fails and suspend finishes).
+void Multipath::set_queue_if_no_path(bool queue, bool save_old)
+{
+	{
+		LockGuard guard(ctx_);
+
+		if (save_old) {
+			if (queue_if_no_path_ && saved_queue_if_no_path_)
+				mpg_log(MP_LOG_ERR,
+					"QIFNP disabled but saved as enabled, saving again loses state, not saving!");
+			else
+				saved_queue_if_no_path_ = queue_if_no_path_;
+		} else if (!queue && saved_queue_if_no_path_) {
+			saved_queue_if_no_path_ = false;
+		}
+		queue_if_no_path_ = queue;
+	}
+	// I/O that was waiting for a path now fails (or is pushed back).
+	if (!queue)
+		mpg_kick_waiting_io(ctx_);
+}
+
+void Multipath::presuspend()
+{
+	// Request mode keeps waiting requests across a noflush suspend (dm-rq
+	// holds them); bio mode hands them back to dm core instead.
+	if (bio_mode_ || !mpg_noflush_suspending(ctx_))
+		set_queue_if_no_path(false, true);
+}
+
+void Multipath::resume()
+{
+	LockGuard guard(ctx_);
+
+	if (saved_queue_if_no_path_) {
+		queue_if_no_path_ = true;
+		saved_queue_if_no_path_ = false;
+	}
+}
+
+int Multipath::path_action(const char *dev_name, bool fail)
+{
+	mpg_dev *dev;
+	int r = mpg_get_device(ctx_, dev_name, &dev);
+
+	if (r) {
+		mpg_log(MP_LOG_WARN, "message: error getting device %s", dev_name);
+		return r;
+	}
+
+	r = -kEINVAL;
+	for (unsigned int g = 0; g < nr_groups_; g++) {
+		for (unsigned int i = 0; i < groups_[g].nr_paths; i++) {
+			Path &path = groups_[g].paths[i];
+
+			if (path.dev != dev)
+				continue;
+			if (fail) {
+				LockGuard guard(ctx_);
+
+				fail_path_locked(path);
+				r = 0;
+			} else {
+				r = reinstate_path(path);
+			}
+		}
+	}
+	mpg_put_device(ctx_, dev);
+	return r;
+}
+
+enum GroupAction { kDisable, kEnable, kSwitch };
+
+int Multipath::group_action(const char *num_str, int action)
+{
+	unsigned int num;
+
+	if (!num_str || !mpg_parse_uint(num_str, &num) || !num || !nr_groups_ ||
+	    num > nr_groups_) {
+		mpg_log(MP_LOG_WARN, "invalid PG number supplied to %s",
+			action == kSwitch ? "switch_pg_num" : "bypass_pg");
+		return -kEINVAL;
+	}
+
+	{
+		LockGuard guard(ctx_);
+		PathGroup &pg = groups_[num - 1];
+
+		if (action == kSwitch) {
+			for (unsigned int i = 0; i < nr_groups_; i++)
+				groups_[i].bypassed = false;
+			if (current_pg_ != &pg)
+				current_path_ = nullptr;
+			current_pg_ = nullptr;
+			next_pg_ = &pg;
+		} else {
+			pg.bypassed = action == kDisable;
+			current_path_ = nullptr;
+			current_pg_ = nullptr;
+		}
+	}
+	mpg_table_event(ctx_);
+	return 0;
+}
+
+// Caller serialises messages and has checked the device is not suspended.
+int Multipath::message(unsigned int argc, char **argv)
+{
+	if (argc == 1) {
+		if (word_is(argv[0], "queue_if_no_path")) {
+			set_queue_if_no_path(true, false);
+			return 0;
+		}
+		if (word_is(argv[0], "fail_if_no_path")) {
+			set_queue_if_no_path(false, false);
+			return 0;
+		}
+	}
+
+	if (argc != 2) {
+		mpg_log(MP_LOG_WARN,
+			"Invalid multipath message arguments. Expected 2 arguments, got %u.", argc);
+		return -kEINVAL;
+	}
+
+	if (word_is(argv[0], "disable_group"))
+		return group_action(argv[1], kDisable);
+	if (word_is(argv[0], "enable_group"))
+		return group_action(argv[1], kEnable);
+	if (word_is(argv[0], "switch_group"))
+		return group_action(argv[1], kSwitch);
+	if (word_is(argv[0], "reinstate_path"))
+		return path_action(argv[1], false);
+	if (word_is(argv[0], "fail_path"))
+		return path_action(argv[1], true);
+
+	mpg_log(MP_LOG_WARN, "Unrecognised multipath message received: %s", argv[0]);
+	return -kEINVAL;
+}
+
+int Multipath::iterate_devices(int (*fn)(mpg_dev *dev, void *data), void *data)
+{
+	int r = 0;
+
+	for (unsigned int g = 0; g < nr_groups_ && !r; g++)
+		for (unsigned int i = 0; i < groups_[g].nr_paths && !r; i++)
+			r = fn(groups_[g].paths[i].dev, data);
+	return r;
+}
+
+int Multipath::ioctl_device(mpg_dev **dev)
+{
+	bool queueing;
+	{
+		LockGuard guard(ctx_);
+		Path *path = current_path_ ? current_path_ : choose_path_locked();
+
+		if (path && path->active) {
+			*dev = path->dev;
+			return 0;
+		}
+		queueing = queue_if_no_path_;
+	}
+	if (!queueing)
+		return -kEIO;
+	// Let waiting I/O re-check the paths, as mainline does before -ENOTCONN.
+	mpg_kick_waiting_io(ctx_);
+	return -kENOTCONN;
+}
+
+} // namespace mpath

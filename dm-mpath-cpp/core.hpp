@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// The path-group core: priority groups, paths, selectors, failover and
+// queueing, written once.  The I/O unit (a blk-mq request clone or a bio) is
+// a template parameter of map() and end_io(); the units themselves are thin
+// adapters in io.cpp that only know how to remap, park and retry their kind
+// of I/O.
+//
+// Locking: every state field below is guarded by the target's spinlock
+// (mpg_lock), taken irqsave because end_io runs in interrupt context.
+#pragma once
+
+#include "selector.hpp"
+#include "util.hpp"
+
+namespace mpath {
+
+struct PathGroup;
+
+struct Path {
+	mpg_dev *dev = nullptr;
+	PathGroup *pg = nullptr;
+	bool active = true;
+	unsigned int fail_count = 0;
+	PathSelectorState selector_state{};
+};
+
+struct PathGroup {
+	unsigned int num = 0;		// 1-based, as in messages and status
+	bool bypassed = false;
+	Path *paths = nullptr;
+	unsigned int nr_paths = 0;
+	Selector selector;
+};
+
+class Multipath {
+public:
+	// pg_init_delay_msecs when the table does not set it (mainline's value).
+	static constexpr unsigned int kPgInitDelayDefault = ~0U;
+
+	static int create(mpc_create_args *args, ArgSet as, Multipath **out);
+	~Multipath();
+
+	void status(mpath_status_type type, const char *target_name,
+		    const char *target_version, char *result, unsigned int maxlen);
+	int message(unsigned int argc, char **argv);
+	void presuspend();
+	void resume();
+	int iterate_devices(int (*fn)(mpg_dev *dev, void *data), void *data);
+	int ioctl_device(mpg_dev **dev);
+
+	template <typename Unit> int map(Unit &unit, mpath_io &io);
+	template <typename Unit> int end_io(Unit &unit, mpath_io &io, unsigned char *status);
+
+	mpg_ctx *ctx() const { return ctx_; }
+
+private:
+	Multipath(mpg_ctx *ctx, bool bio_only) : ctx_(ctx), bio_only_(bio_only), bio_mode_(bio_only) {}
+
+	int parse_features(ArgSet &as, const char **error);
+	int parse_hw_handler(ArgSet &as, const char **error);
+	int parse_group(ArgSet &as, PathGroup &pg, const char **error);
+	static void release_group(mpg_ctx *ctx, PathGroup &pg);
+
+	Path *choose_path_locked();
+	Path *choose_in_group_locked(PathGroup &pg);
+	void switch_group_locked(PathGroup &pg);
+	void fail_path_locked(Path &path);
+	int reinstate_path(Path &path);
+	void set_queue_if_no_path(bool queue, bool save_old);
+	int path_action(const char *dev_name, bool fail);
+	int group_action(const char *num_str, int action);
+	char group_state_locked(const PathGroup &pg) const;
+
+	mpg_ctx *ctx_;
+	PathGroup *groups_ = nullptr;
+	unsigned int nr_groups_ = 0;
+	PathGroup *current_pg_ = nullptr;
+	PathGroup *next_pg_ = nullptr;	// switch_group request, taken by the next I/O
+	Path *current_path_ = nullptr;
+	unsigned int nr_valid_paths_ = 0;
+
+	// Mainline's MPATHF_QUEUE_IO: set until the first group is chosen.
+	bool queue_io_ = true;
+	bool queue_if_no_path_ = false;
+	bool saved_queue_if_no_path_ = false;	// across a flush suspend
+	bool retain_attached_hw_handler_ = false;
+	bool bio_only_;			// the bio_multipath target
+	bool bio_mode_;
+	unsigned int pg_init_retries_ = 0;
+	unsigned int pg_init_delay_msecs_ = kPgInitDelayDefault;
+	unsigned int pg_init_count_ = 0;
+};
+
+// Maps one I/O: picks a path, or waits for one, or pushes the I/O back to dm
+// core during a noflush suspend, or fails it.
+template <typename Unit> int Multipath::map(Unit &unit, mpath_io &io)
+{
+	Path *path;
+
+	io.path = nullptr;
+	io.nr_bytes = unit.bytes();
+	{
+		LockGuard guard(ctx_);
+
+		path = choose_path_locked();
+		if (!path) {
+			if (queue_if_no_path_)
+				return unit.wait_for_path_locked(ctx_);
+			if (mpg_noflush_suspending(ctx_))
+				return Unit::kMapPushBack;
+			return MP_MAPIO_KILL;
+		}
+	}
+
+	switch (unit.remap(path->dev)) {
+	case MP_CLONE_OK:
+		io.path = reinterpret_cast<mpc_path *>(path);
+		return MP_MAPIO_REMAPPED;
+	case MP_CLONE_BUSY:
+		return MP_MAPIO_REQUEUE;
+	case MP_CLONE_DEAD:
+		break;
+	}
+	LockGuard guard(ctx_);
+	fail_path_locked(*path);
+	return MP_MAPIO_DELAY_REQUEUE;
+}
+
+// Completes one I/O: a path error fails the path and retries the I/O on
+// another path (or waits, or pushes back); other errors go to the caller.
+template <typename Unit>
+int Multipath::end_io(Unit &unit, mpath_io &io, unsigned char *status)
+{
+	Path *path = reinterpret_cast<Path *>(io.path);
+
+	io.path = nullptr;
+	if (!*status || !mpg_blk_path_error(*status))
+		return MP_ENDIO_DONE;
+
+	LockGuard guard(ctx_);
+
+	if (path)
+		fail_path_locked(*path);
+	if (!nr_valid_paths_ && !queue_if_no_path_) {
+		if (mpg_noflush_suspending(ctx_))
+			return MP_ENDIO_REQUEUE;
+		Unit::final_error(status);
+		return MP_ENDIO_DONE;
+	}
+	return unit.retry_locked(ctx_, *status, nr_valid_paths_ > 0);
+}
+
+} // namespace mpath

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Kernel services for the C++ core that do not depend on a target instance:
+ * memory, logging, formatting and parsing.  Numbers are parsed and printed by
+ * the kernel's own sscanf/scnprintf so the core accepts and prints exactly
+ * what mainline does.
+ */
+#include <linux/blk_types.h>
+#include <linux/blkdev.h>
+#include <linux/device-mapper.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "mpath_seam.h"
+
+#define DM_MSG_PREFIX "multipath"
+
+static_assert(MP_STS_RESOURCE == (__force int)BLK_STS_RESOURCE);
+static_assert(MP_STS_IOERR == (__force int)BLK_STS_IOERR);
+
+void *mpg_alloc(unsigned long size)
+{
+	/* Only table construction allocates: never from the I/O path. */
+	might_sleep();
+	return kzalloc(size, GFP_KERNEL);
+}
+
+void mpg_free(const void *ptr)
+{
+	kfree(ptr);
+}
+
+void mpg_log(enum mpath_log_level level, const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list args;
+
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	switch (level) {
+	case MP_LOG_ERR:
+		DMERR("%pV", &vaf);
+		break;
+	case MP_LOG_WARN:
+		DMWARN("%pV", &vaf);
+		break;
+	default:
+		DMINFO("%pV", &vaf);
+		break;
+	}
+	va_end(args);
+}
+
+int mpg_scnprintf(char *buf, unsigned long size, const char *fmt, ...)
+{
+	va_list args;
+	int len;
+
+	va_start(args, fmt);
+	len = vscnprintf(buf, size, fmt, args);
+	va_end(args);
+	return len;
+}
+
+int mpg_parse_uint(const char *str, unsigned int *value)
+{
+	char dummy;
+
+	return sscanf(str, "%u%c", value, &dummy) == 1;
+}
+
+int mpg_strcasecmp(const char *a, const char *b)
+{
+	return strcasecmp(a, b);
+}
+
+int mpg_blk_path_error(unsigned char status)
+{
+	return blk_path_error((__force blk_status_t)status);
+}

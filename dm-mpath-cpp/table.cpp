@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// The table grammar (constructor) and the status/table text of the target,
+// word for word as Linux 6.1's multipath target reads and prints them.
+#include "core.hpp"
+
+namespace mpath {
+
+int Multipath::parse_features(ArgSet &as, const char **error)
+{
+	static constexpr ArgSpec kCount = {0, 8, "invalid number of feature args"};
+	static constexpr ArgSpec kRetries = {1, 50, "pg_init_retries must be between 1 and 50"};
+	static constexpr ArgSpec kDelay = {0, 60000,
+					   "pg_init_delay_msecs must be between 0 and 60000"};
+	unsigned int argc;
+	bool queue_mode_set = false;
+	bool want_bio = false;
+
+	if (!as.read_group(kCount, &argc, error))
+		return -kEINVAL;
+
+	while (argc) {
+		const char *name = as.shift();
+
+		argc--;
+		if (word_is(name, "queue_if_no_path")) {
+			queue_if_no_path_ = true;
+		} else if (word_is(name, "retain_attached_hw_handler")) {
+			retain_attached_hw_handler_ = true;
+		} else if (word_is(name, "pg_init_retries") && argc >= 1) {
+			argc--;
+			if (!as.read(kRetries, &pg_init_retries_, error))
+				return -kEINVAL;
+		} else if (word_is(name, "pg_init_delay_msecs") && argc >= 1) {
+			argc--;
+			if (!as.read(kDelay, &pg_init_delay_msecs_, error))
+				return -kEINVAL;
+		} else if (word_is(name, "queue_mode") && argc >= 1) {
+			const char *mode = as.shift();
+
+			argc--;
+			if (word_is(mode, "bio")) {
+				want_bio = true;
+			} else if (word_is(mode, "rq") || word_is(mode, "mq")) {
+				want_bio = false;
+			} else {
+				*error = "Unknown 'queue_mode' requested";
+				return -kEINVAL;
+			}
+			queue_mode_set = true;
+		} else {
+			*error = "Unrecognised multipath feature request";
+			return -kEINVAL;
+		}
+	}
+
+	if (bio_only_) {
+		if (queue_mode_set && !want_bio) {
+			*error = "bio_multipath is bio-based only: use target multipath for queue_mode rq";
+			return -kEINVAL;
+		}
+		return 0;
+	}
+	bio_mode_ = want_bio;
+	// Bio mode has no scsi_dh management; it keeps what is attached.
+	if (bio_mode_)
+		retain_attached_hw_handler_ = true;
+	return 0;
+}
+
+int Multipath::parse_hw_handler(ArgSet &as, const char **error)
+{
+	static constexpr ArgSpec kCount = {0, 1024, "invalid number of hardware handler args"};
+	unsigned int argc;
+
+	if (!as.read_group(kCount, &argc, error))
+		return -kEINVAL;
+	if (!argc)
+		return 0;
+	if (bio_mode_) {
+		as.consume(argc);
+		mpg_log(MP_LOG_ERR, "bio-based multipath doesn't allow hardware handler args");
+		return 0;
+	}
+	*error = "hardware handlers are not supported yet by dm-mpath-cpp";
+	return -kEINVAL;
+}
+
+// { <selector> <#selector args> [args] <#paths> <#per-path args> { <dev> [args] } }
+int Multipath::parse_group(ArgSet &as, PathGroup &pg, const char **error)
+{
+	static constexpr ArgSpec kSelectorArgs = {0, 1024, "invalid number of path selector args"};
+	static constexpr ArgSpec kPaths = {1, 1024, "invalid number of paths"};
+	static constexpr ArgSpec kPathArgs = {0, 1024, "invalid number of selector args"};
+	unsigned int selector_argc, nr_path_args;
+
+	if (as.count() < 2) {
+		as.consume(as.count());
+		*error = "not enough priority group arguments";
+		return -kEINVAL;
+	}
+	if (!pg.selector.init(as.shift())) {
+		*error = "unknown path selector type";
+		return -kEINVAL;
+	}
+	if (!as.read_group(kSelectorArgs, &selector_argc, error))
+		return -kEINVAL;
+	// No selector implemented so far takes group arguments; mainline's
+	// ignore them too.
+	as.consume(selector_argc);
+
+	if (!as.read(kPaths, &pg.nr_paths, error))
+		return -kEINVAL;
+	if (!as.read(kPathArgs, &nr_path_args, error))
+		return -kEINVAL;
+
+	pg.paths = new Path[pg.nr_paths];
+	if (!pg.paths) {
+		pg.nr_paths = 0;
+		*error = "couldn't allocate priority group";
+		return -kENOMEM;
+	}
+
+	for (unsigned int i = 0; i < pg.nr_paths; i++) {
+		Path &path = pg.paths[i];
+		ArgSet path_args = as.head(1 + nr_path_args);
+		int r;
+
+		if (as.count() < 1 + nr_path_args) {
+			*error = "not enough path parameters";
+			return -kEINVAL;
+		}
+		path.pg = &pg;
+		r = mpg_get_device(ctx_, path_args.shift(), &path.dev);
+		if (r) {
+			*error = "error getting device";
+			return r;
+		}
+		r = pg.selector.add_path(path.selector_state, path_args, error);
+		if (r)
+			return r;
+		as.consume(1 + nr_path_args);
+	}
+	return 0;
+}
+
+void Multipath::release_group(mpg_ctx *ctx, PathGroup &pg)
+{
+	if (!pg.paths)
+		return;
+	for (unsigned int i = 0; i < pg.nr_paths; i++)
+		if (pg.paths[i].dev)
+			mpg_put_device(ctx, pg.paths[i].dev);
+	delete[] pg.paths;
+	pg.paths = nullptr;
+	pg.nr_paths = 0;
+}
+
+Multipath::~Multipath()
+{
+	if (!groups_)
+		return;
+	// One slot past the groups is scratch space used while parsing.
+	for (unsigned int i = 0; i <= nr_groups_; i++)
+		release_group(ctx_, groups_[i]);
+	delete[] groups_;
+}
+
+int Multipath::create(mpc_create_args *args, ArgSet as, Multipath **out)
+{
+	static constexpr ArgSpec kGroups = {0, 1024, "invalid number of priority groups"};
+	static constexpr ArgSpec kInitial = {0, 1024, "invalid initial priority group number"};
+	const char **error = &args->error;
+	Multipath *m = new Multipath(args->ctx, args->bio_only);
+	unsigned int next_pg_num, count = 0;
+	int r;
+
+	if (!m) {
+		*error = "can't allocate multipath";
+		return -kEINVAL;
+	}
+
+	r = m->parse_features(as, error);
+	if (!r)
+		r = m->parse_hw_handler(as, error);
+	if (r)
+		goto bad;
+
+	if (!as.read(kGroups, &m->nr_groups_, error) || !as.read(kInitial, &next_pg_num, error)) {
+		m->nr_groups_ = 0;
+		r = -kEINVAL;
+		goto bad;
+	}
+	if (!m->nr_groups_ != !next_pg_num) {
+		*error = "invalid initial priority group";
+		r = -kEINVAL;
+		goto bad;
+	}
+
+	m->groups_ = new PathGroup[m->nr_groups_ + 1];
+	if (!m->groups_) {
+		*error = "can't allocate multipath";
+		r = -kENOMEM;
+		goto bad;
+	}
+
+	// Like mainline, parse every group given and only then compare the
+	// count, so a malformed surplus group reports its own error.
+	while (as.count()) {
+		unsigned int slot = count < m->nr_groups_ ? count : m->nr_groups_;
+		PathGroup &pg = m->groups_[slot];
+
+		if (slot == m->nr_groups_)
+			release_group(m->ctx_, pg);
+		r = m->parse_group(as, pg, error);
+		if (r)
+			goto bad;
+		count++;
+		pg.num = count;
+		m->nr_valid_paths_ += pg.nr_paths;
+		if (!--next_pg_num)
+			m->next_pg_ = &pg;
+	}
+	if (count != m->nr_groups_) {
+		*error = "priority group count mismatch";
+		r = -kEINVAL;
+		goto bad;
+	}
+
+	args->bio_mode = m->bio_mode_;
+	*out = m;
+	return 0;
+
+bad:
+	delete m;
+	return r;
+}
+
+char Multipath::group_state_locked(const PathGroup &pg) const
+{
+	if (pg.bypassed)
+		return 'D';
+	return &pg == current_pg_ ? 'A' : 'E';
+}
+
+void Multipath::status(mpath_status_type type, const char *target_name,
+		       const char *target_version, char *result, unsigned int maxlen)
+{
+	Emitter emit(result, maxlen);
+	LockGuard guard(ctx_);
+	bool show_queue_mode = bio_mode_ && !bio_only_;
+	unsigned int pg_num;
+
+	if (type == MP_STATUS_IMA) {
+		emit("target_name=%s,target_version=%s", target_name, target_version);
+		emit(",nr_priority_groups=%u", nr_groups_);
+		for (unsigned int g = 0; g < nr_groups_; g++) {
+			const PathGroup &pg = groups_[g];
+
+			emit(",pg_state_%u=%c", g, group_state_locked(pg));
+			emit(",nr_pgpaths_%u=%u", g, pg.nr_paths);
+			emit(",path_selector_name_%u=%s", g, pg.selector.name());
+			for (unsigned int i = 0; i < pg.nr_paths; i++) {
+				const Path &p = pg.paths[i];
+
+				emit(",path_name_%u_%u=%s,is_active_%u_%u=%c,fail_count_%u_%u=%u",
+				     g, i, mpg_dev_name(p.dev), g, i, p.active ? 'A' : 'F', g, i,
+				     p.fail_count);
+				emit(",path_selector_status_%u_%u=", g, i);
+			}
+		}
+		emit(";");
+		return;
+	}
+
+	if (type == MP_STATUS_INFO) {
+		emit("2 %u %u ", queue_io_ ? 1U : 0U, pg_init_count_);
+	} else {
+		emit("%u ", (queue_if_no_path_ ? 1U : 0U) + (pg_init_retries_ > 0) * 2U +
+			     (pg_init_delay_msecs_ != kPgInitDelayDefault) * 2U +
+			     (retain_attached_hw_handler_ ? 1U : 0U) + show_queue_mode * 2U);
+		if (queue_if_no_path_)
+			emit("queue_if_no_path ");
+		if (pg_init_retries_)
+			emit("pg_init_retries %u ", pg_init_retries_);
+		if (pg_init_delay_msecs_ != kPgInitDelayDefault)
+			emit("pg_init_delay_msecs %u ", pg_init_delay_msecs_);
+		if (retain_attached_hw_handler_)
+			emit("retain_attached_hw_handler ");
+		if (show_queue_mode)
+			emit("queue_mode bio ");
+	}
+	emit("0 ");	// hardware handler
+
+	if (next_pg_)
+		pg_num = next_pg_->num;
+	else if (current_pg_)
+		pg_num = current_pg_->num;
+	else
+		pg_num = nr_groups_ ? 1 : 0;
+	emit("%u %u ", nr_groups_, pg_num);
+
+	for (unsigned int g = 0; g < nr_groups_; g++) {
+		const PathGroup &pg = groups_[g];
+
+		if (type == MP_STATUS_INFO)
+			emit("%c ", group_state_locked(pg));
+		else
+			emit("%s ", pg.selector.name());
+		pg.selector.group_status(emit);
+		emit("%u %u ", pg.nr_paths,
+		     type == MP_STATUS_INFO ? pg.selector.info_args() : pg.selector.table_args());
+
+		for (unsigned int i = 0; i < pg.nr_paths; i++) {
+			const Path &p = pg.paths[i];
+
+			if (type == MP_STATUS_INFO)
+				emit("%s %s %u ", mpg_dev_name(p.dev), p.active ? "A" : "F",
+				     p.fail_count);
+			else
+				emit("%s ", mpg_dev_name(p.dev));
+			pg.selector.path_status(emit, p.selector_state, type);
+		}
+	}
+}
+
+} // namespace mpath

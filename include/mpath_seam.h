@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The seam between the C glue (which alone includes kernel headers) and the
+ * C++ path-group core.  Both languages read this file, so it holds only plain
+ * C: opaque handle types, a few constants mirrored from the kernel (checked
+ * by static assertions in the glue), and the functions each side calls.
+ *
+ *   mpg_*  implemented by the glue, called by the core  (kernel services)
+ *   mpc_*  implemented by the core, called by the glue  (target logic)
+ */
+#ifndef MPATH_SEAM_H
+#define MPATH_SEAM_H
+
+#ifdef __cplusplus
+extern "C" {
+#define MPATH_NOEXCEPT noexcept
+#else
+#define MPATH_NOEXCEPT
+#endif
+
+/* Kernel objects, opaque to the core. */
+struct bio;
+struct request;
+struct mpg_dev;		/* a struct dm_dev: one path's block device */
+struct mpg_ctx;		/* glue's per-target state: lock, parked I/O, work */
+
+/* Core objects, opaque to the glue. */
+struct mpc_core;	/* one multipath target instance */
+struct mpc_path;
+
+/* Values of DM_MAPIO_* / DM_ENDIO_* (device-mapper.h), asserted in the glue. */
+enum mpath_dm_code {
+	MP_ENDIO_DONE = 0,
+	MP_ENDIO_INCOMPLETE = 1,
+	MP_ENDIO_REQUEUE = 2,
+	MP_ENDIO_DELAY_REQUEUE = 3,
+	MP_MAPIO_SUBMITTED = 0,
+	MP_MAPIO_REMAPPED = 1,
+	MP_MAPIO_REQUEUE = 2,
+	MP_MAPIO_DELAY_REQUEUE = 3,
+	MP_MAPIO_KILL = 4,
+};
+
+/* blk_status_t values the core needs to produce; asserted in the glue. */
+enum mpath_blk_status {
+	MP_STS_OK = 0,
+	MP_STS_RESOURCE = 9,
+	MP_STS_IOERR = 10,
+};
+
+/* Outcome of cloning a request onto a path's queue. */
+enum mpath_clone_result {
+	MP_CLONE_OK,
+	MP_CLONE_BUSY,		/* no tag right now: let blk-mq retry */
+	MP_CLONE_DEAD,		/* the path's queue is dying */
+};
+
+enum mpath_status_type {
+	MP_STATUS_INFO,
+	MP_STATUS_TABLE,
+	MP_STATUS_IMA,
+};
+
+enum mpath_log_level {
+	MP_LOG_ERR,
+	MP_LOG_WARN,
+	MP_LOG_INFO,
+};
+
+/*
+ * Per-I/O state, reserved by dm core for every I/O (the blk-mq request pdu in
+ * request mode, the clone bio's front pad in bio mode), so mapping an I/O
+ * never allocates.
+ */
+struct mpath_io {
+	struct mpc_path *path;	/* path the I/O went down; NULL if none */
+	unsigned int nr_bytes;
+};
+
+/* ---- kernel services for the core (glue.c) ---- */
+
+void *mpg_alloc(unsigned long size) MPATH_NOEXCEPT;	/* process context, zeroed */
+void mpg_free(const void *ptr) MPATH_NOEXCEPT;
+void mpg_log(enum mpath_log_level level, const char *fmt, ...) MPATH_NOEXCEPT
+	__attribute__((format(printf, 2, 3)));
+int mpg_scnprintf(char *buf, unsigned long size, const char *fmt, ...) MPATH_NOEXCEPT
+	__attribute__((format(printf, 3, 4)));
+/* The kernel's "%u%c" sscanf idiom, so numbers parse exactly as in mainline. */
+int mpg_parse_uint(const char *str, unsigned int *value) MPATH_NOEXCEPT;
+int mpg_strcasecmp(const char *a, const char *b) MPATH_NOEXCEPT;
+
+unsigned long mpg_lock(struct mpg_ctx *ctx) MPATH_NOEXCEPT;
+void mpg_unlock(struct mpg_ctx *ctx, unsigned long flags) MPATH_NOEXCEPT;
+
+int mpg_get_device(struct mpg_ctx *ctx, const char *name, struct mpg_dev **dev) MPATH_NOEXCEPT;
+void mpg_put_device(struct mpg_ctx *ctx, struct mpg_dev *dev) MPATH_NOEXCEPT;
+const char *mpg_dev_name(const struct mpg_dev *dev) MPATH_NOEXCEPT;
+
+/* Raise PATH_FAILED / PATH_REINSTATED (uevent, log line, dm event). Locked. */
+void mpg_path_event(struct mpg_ctx *ctx, int failed, const struct mpg_dev *dev,
+		    unsigned int nr_valid_paths) MPATH_NOEXCEPT;
+/* Bump the dm event counter from process context (group state changes). */
+void mpg_table_event(struct mpg_ctx *ctx) MPATH_NOEXCEPT;
+int mpg_noflush_suspending(struct mpg_ctx *ctx) MPATH_NOEXCEPT;
+/* Re-run I/O waiting for a path: parked bios, delay-requeued requests. */
+void mpg_kick_waiting_io(struct mpg_ctx *ctx) MPATH_NOEXCEPT;
+
+/* Bio unit. */
+unsigned int mpg_bio_size(const struct bio *bio) MPATH_NOEXCEPT;
+void mpg_bio_remap(struct bio *bio, struct mpg_dev *dev) MPATH_NOEXCEPT;
+/* Park a bio until a path comes back or queueing stops. Locked. */
+void mpg_bio_park(struct mpg_ctx *ctx, struct bio *bio) MPATH_NOEXCEPT;
+/* Undo a failed attempt (device, sector, size, flags) before retrying. */
+void mpg_bio_restore(struct mpg_ctx *ctx, struct bio *bio) MPATH_NOEXCEPT;
+
+/* Request unit. */
+unsigned int mpg_rq_bytes(const struct request *rq) MPATH_NOEXCEPT;
+enum mpath_clone_result mpg_rq_clone(struct request *rq, struct mpg_dev *dev,
+				     struct request **clone) MPATH_NOEXCEPT;
+
+int mpg_blk_path_error(unsigned char status) MPATH_NOEXCEPT;
+
+/* ---- the core, for the glue (core.cpp, table.cpp) ---- */
+
+struct mpc_create_args {
+	struct mpg_ctx *ctx;
+	int bio_only;		/* the bio_multipath target: no request mode */
+	/* out */
+	int bio_mode;
+	const char *error;	/* for ti->error */
+};
+
+int mpc_create(struct mpc_create_args *args, unsigned int argc, char **argv,
+	       struct mpc_core **core) MPATH_NOEXCEPT;
+void mpc_destroy(struct mpc_core *core) MPATH_NOEXCEPT;
+void mpc_status(struct mpc_core *core, enum mpath_status_type type,
+		const char *target_name, const char *target_version,
+		char *result, unsigned int maxlen) MPATH_NOEXCEPT;
+int mpc_message(struct mpc_core *core, unsigned int argc, char **argv) MPATH_NOEXCEPT;
+void mpc_presuspend(struct mpc_core *core) MPATH_NOEXCEPT;
+void mpc_resume(struct mpc_core *core) MPATH_NOEXCEPT;
+int mpc_iterate_devices(struct mpc_core *core,
+			int (*fn)(struct mpg_dev *dev, void *data), void *data) MPATH_NOEXCEPT;
+/* Device for ioctls (SG_IO...): the current path, else any usable one. */
+int mpc_ioctl_device(struct mpc_core *core, struct mpg_dev **dev) MPATH_NOEXCEPT;
+
+int mpc_map_bio(struct mpc_core *core, struct bio *bio, struct mpath_io *io) MPATH_NOEXCEPT;
+int mpc_end_io_bio(struct mpc_core *core, struct bio *bio, struct mpath_io *io,
+		   unsigned char *status) MPATH_NOEXCEPT;
+int mpc_map_rq(struct mpc_core *core, struct request *rq, struct mpath_io *io,
+	       struct request **clone) MPATH_NOEXCEPT;
+int mpc_end_io_rq(struct mpc_core *core, struct mpath_io *io,
+		  unsigned char status) MPATH_NOEXCEPT;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MPATH_SEAM_H */

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Build the module for one kernel in its own folder of the cache, so builds
+# for different kernels never share objects.
+#   scripts/build-module.sh uml|amd64 [make args...]   prints the build folder
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+target=${1:?usage: build-module.sh uml|amd64 [make args]}
+shift
+case $target in
+uml)	kdir=$UML_OBJ; arch=(ARCH=um) ;;
+amd64)	kdir=$(debian_headers_dir) || true; arch=()
+	[ -n "$kdir" ] && [ -d "$kdir" ] || die "linux-headers-amd64 is not installed" ;;
+*)	die "unknown target $target" ;;
+esac
+[ -f "$kdir/Makefile" ] || die "no kernel build tree at $kdir"
+
+out=$CACHE/module-$target
+mkdir -p "$out"
+rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
+	--exclude='*.mod*' --exclude='modules.order' --exclude='Module.symvers' \
+	"$TOP/Kbuild" "$TOP/include" "$TOP/dm-mpath-cpp" "$TOP/kunit" "$out/"
+make -C "$kdir" "${arch[@]}" M="$out" -j"$(nproc)" "$@" modules >&2
+echo "$out"

@@ -1,0 +1,252 @@
+#!/usr/bin/env bash
+# Run a test scenario inside QEMU (TCG) on Debian's stock amd64 kernel, the one
+# the installed linux-headers-amd64 belongs to, so our module is tested with a
+# real distribution kernel.
+#
+#   qemu-debian.sh [--module FILE.ko]... [--file HOSTPATH]... SCENARIO.sh [ARGS...]
+#
+# --module FILE.ko  copied to /modules/ in the guest (the scenario insmods it)
+# --file HOSTPATH   file or directory copied to the same absolute path
+# SCENARIO.sh       copied to its absolute host path, run by bash with ARGS,
+#                   cwd /tmp, DM_DISABLE_UDEV=1
+#
+# The console goes to stdout. The exit status is the scenario's; 1 when the
+# guest did not report one (timeout, panic) or the kernel logged a BUG, oops,
+# WARNING or call trace. Environment: QEMU_TIMEOUT (seconds, default 900),
+# QEMU_APPEND (extra kernel words; unknown KEY=val reach the scenario's env).
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+# Modules the scenarios may modprobe; dependencies come along. The stock
+# dm-multipath and its path selectors stay out: ours replaces the target and
+# dm core must not be able to autoload the stock one.
+GUEST_MODULES=(dm-mod scsi_debug sd_mod dm-flakey dm-delay loop null_blk
+	       scsi_dh_alua configfs)
+EXCLUDED_MODULES=(dm-multipath dm-round-robin dm-queue-length dm-service-time
+		  dm-historical-service-time dm-io-affinity)
+# Dynamically linked programs for the guest, besides busybox-static.
+GUEST_PROGRAMS=(bash kmod dmsetup fio)
+KMOD_LINKS=(modprobe insmod rmmod lsmod depmod modinfo)
+EXIT_MARKER=DM_MPATH_CPP_EXIT
+# Kernel reports that fail a run even when the scenario passed.
+REPORT_RE='BUG:|Oops|WARNING:|Call Trace|general protection|Kernel panic'
+
+usage() {
+	sed -n '6,16s/^# \{0,1\}//p' "$0" >&2
+	exit 2
+}
+
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f s", b - a }'; }
+
+modules=()
+files=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	--module) [ $# -ge 2 ] || usage; modules+=("$2"); shift 2 ;;
+	--file)   [ $# -ge 2 ] || usage; files+=("$2"); shift 2 ;;
+	-h|--help) usage ;;
+	--) shift; break ;;
+	-*) usage ;;
+	*) break ;;
+	esac
+done
+[ $# -ge 1 ] || usage
+scenario=$(realpath "$1")
+shift
+[ -f "$scenario" ] || die "no scenario $scenario"
+for m in "${modules[@]}"; do
+	[ -f "$m" ] || die "no module $m"
+done
+for f in "${files[@]}"; do
+	[ -e "$f" ] || die "no file $f"
+done
+timeout_s=${QEMU_TIMEOUT:-900}
+[[ $timeout_s =~ ^[0-9]+$ ]] || die "QEMU_TIMEOUT must be whole seconds"
+
+command -v qemu-system-x86_64 >/dev/null ||
+	die "qemu-system-x86_64 missing (apt-get install qemu-system-x86)"
+for p in busybox cpio "${GUEST_PROGRAMS[@]}"; do
+	command -v "$p" >/dev/null || die "$p missing on the host"
+done
+
+hdr=$(debian_headers_dir) || true
+[ -n "$hdr" ] || die "linux-headers-amd64 not installed"
+abi=${hdr#/usr/src/linux-headers-}
+kpkg=linux-image-$abi
+kroot=$DEB_DIR/$abi
+vmlinuz=$kroot/boot/vmlinuz-$abi
+base=$DEB_DIR/initramfs-$abi.cpio.gz
+
+mkdir -p "$DEB_DIR"
+# One preparer at a time; boots run in parallel once the cache is ready.
+exec 9>"$DEB_DIR/.lock"
+flock 9
+
+# --- kernel: Debian's image package, unpacked once ----------------------------
+t=$(now)
+if [ ! -f "$kroot/.complete" ]; then
+	log "fetching $kpkg"
+	dl=$(mktemp -d "$DEB_DIR/dl.XXXXXX")
+	# Prefer the exact version of the installed headers; the ABI alone
+	# is enough for vermagic, so fall back to the candidate.
+	hver=$(dpkg-query -W -f='${Version}' "linux-headers-$abi" 2>/dev/null) || true
+	(cd "$dl" && { apt-get download -q -o APT::Sandbox::User=root \
+			"$kpkg=$hver" >/dev/null 2>&1 ||
+		       apt-get download -q -o APT::Sandbox::User=root "$kpkg"; }) ||
+		die "apt-get download $kpkg failed (apt-get update?)"
+	rm -rf "$kroot"
+	dpkg-deb -x "$dl"/"$kpkg"_*.deb "$kroot.tmp"
+	rm -rf "$dl"
+	depmod -b "$kroot.tmp" "$abi"
+	[ -f "$kroot.tmp/boot/vmlinuz-$abi" ] || die "$kpkg has no vmlinuz-$abi"
+	mv "$kroot.tmp" "$kroot"
+	touch "$kroot/.complete"
+	log "kernel $abi unpacked in $(since "$t")"
+else
+	log "kernel $abi cached in $kroot"
+fi
+
+# --- base initramfs: programs, libraries, modules -----------------------------
+# Rebuilt when this script, the kernel or any installed package changes.
+key=$({ sha1sum "$0"; echo "$abi"; cat "$kroot/.complete";
+	dpkg-query -W -f='${Package} ${Version}\n'; } | sha1sum | cut -c1-40)
+
+build_base() {
+	local stage=$1 p path lib mod rel
+	mkdir -p "$stage"/{usr/bin,usr/sbin,usr/lib,usr/lib64,proc,sys,dev,run,tmp,root,etc,modules}
+	ln -s usr/bin "$stage/bin"
+	ln -s usr/sbin "$stage/sbin"
+	ln -s usr/lib "$stage/lib"
+	ln -s usr/lib64 "$stage/lib64"
+	echo 'root:x:0:0:root:/root:/bin/bash' > "$stage/etc/passwd"
+	echo 'root:x:0:' > "$stage/etc/group"
+	# Without root we cannot mknod; /init then reopens its stdio itself.
+	mknod -m 600 "$stage/dev/console" c 5 1 2>/dev/null || true
+
+	cp "$(command -v busybox)" "$stage/usr/bin/busybox"
+	busybox --list-full | while read -r p; do
+		[ -e "$stage/$p" ] || ln -s /usr/bin/busybox "$stage/$p"
+	done
+
+	for p in "${GUEST_PROGRAMS[@]}"; do
+		path=$(command -v "$p")
+		rm -f "$stage/usr/bin/$p" "$stage/usr/sbin/$p"
+		cp "$path" "$stage/usr/bin/$p"
+		ldd "$path" | awk '$3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'
+	done | sort -u | while read -r lib; do
+		mkdir -p "$stage$(dirname "$lib")"
+		cp -L "$lib" "$stage$lib"
+	done
+	# kmod, not busybox, must answer to modprobe & co.
+	for p in "${KMOD_LINKS[@]}"; do
+		rm -f "$stage/usr/bin/$p" "$stage/usr/sbin/$p"
+		ln -s /usr/bin/kmod "$stage/usr/sbin/$p"
+	done
+
+	mkdir -p "$stage/lib/modules/$abi"
+	modprobe -d "$kroot" -S "$abi" --show-depends -a "${GUEST_MODULES[@]}" |
+	awk '$1 == "insmod" { print $2 }' | sort -u | while read -r mod; do
+		rel=${mod#"$kroot"/}
+		mkdir -p "$stage/$(dirname "$rel")"
+		cp "$mod" "$stage/$rel"
+	done
+	for p in modules.order modules.builtin modules.builtin.modinfo; do
+		cp "$kroot/lib/modules/$abi/$p" "$stage/lib/modules/$abi/"
+	done
+	depmod -b "$stage" "$abi"
+	for mod in "${EXCLUDED_MODULES[@]}"; do
+		! modprobe -d "$stage" -S "$abi" -R "$mod" >/dev/null 2>&1 ||
+			die "$mod slipped into the initramfs"
+	done
+
+	(cd "$stage" && find . -mindepth 1 | LC_ALL=C sort |
+	 cpio --quiet -o -H newc -R 0:0) | gzip -1 > "$base.tmp"
+	mv "$base.tmp" "$base"
+	echo "$key" > "$base.key"
+}
+
+t=$(now)
+if [ -f "$base" ] && [ "$(cat "$base.key" 2>/dev/null)" = "$key" ]; then
+	log "base initramfs cached in $base"
+else
+	log "building base initramfs"
+	stage=$(mktemp -d "$DEB_DIR/stage.XXXXXX")
+	build_base "$stage"
+	rm -rf "$stage"
+	log "base initramfs built in $(since "$t") ($(du -h "$base" | cut -f1))"
+fi
+exec 9>&-
+
+# --- per-run overlay: /init, modules, files, scenario -------------------------
+work=$(mktemp -d "${TMPDIR:-/tmp}/qemu-debian.XXXXXX")
+cleanup() {
+	local pid
+	pid=$(cat "$work/qemu.pid" 2>/dev/null) || true
+	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+		kill "$pid" 2>/dev/null || true
+	fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+ov=$work/overlay
+mkdir -p "$ov/modules"
+install -m 755 "$TOP/scripts/qemu-init.sh" "$ov/init"
+for m in "${modules[@]}"; do
+	cp "$m" "$ov/modules/"
+done
+for f in "${files[@]}" "$scenario"; do
+	f=$(realpath -s "$f")
+	mkdir -p "$ov$(dirname "$f")"
+	cp -RL "$f" "$ov$f"
+done
+{
+	printf '# generated by qemu-debian.sh\nexec /bin/bash'
+	printf ' %q' "$scenario" "$@"
+	printf '\n'
+} > "$ov/scenario.sh"
+(cd "$ov" && find . -mindepth 1 | LC_ALL=C sort |
+ cpio --quiet -o -H newc -R 0:0) | gzip -1 > "$work/overlay.cpio.gz"
+# The kernel unpacks concatenated archives in order; later files win.
+cat "$base" "$work/overlay.cpio.gz" > "$work/initrd.cpio.gz"
+
+# --- boot ---------------------------------------------------------------------
+log "booting $abi under TCG (timeout ${timeout_s} s): $(basename "$scenario") $*"
+t=$(now)
+{
+	rc=0
+	timeout -k 10 "$timeout_s" qemu-system-x86_64 -accel tcg -m 1024 -smp 2 \
+		-nographic -no-reboot -nic none -pidfile "$work/qemu.pid" \
+		-kernel "$vmlinuz" -initrd "$work/initrd.cpio.gz" \
+		-append "console=ttyS0 panic=-1 quiet ${QEMU_APPEND:-}" \
+		</dev/null 2>&1 || rc=$?
+	echo "$rc" > "$work/qemu.rc"
+} | tee "$work/console.log" &
+# Waiting in the background keeps INT/TERM traps (and the qemu kill) prompt.
+wait $!
+log "qemu finished in $(since "$t")"
+
+qrc=$(cat "$work/qemu.rc" 2>/dev/null) || qrc=unknown
+[ "$qrc" != 124 ] && [ "$qrc" != 137 ] ||
+	die "qemu killed after QEMU_TIMEOUT=$timeout_s s without finishing"
+
+console=$(tr -d '\r' < "$work/console.log")
+# Kernel lines carry a [ seconds.micros] stamp; scenario output cannot fake it.
+reports=$(grep -aE "\[ *[0-9]+\.[0-9]{6}\].*($REPORT_RE)" <<<"$console" || true)
+status=$(grep -aoE "$EXIT_MARKER=[0-9]+" <<<"$console" | tail -n1 | cut -d= -f2)
+
+if [ -z "$status" ]; then
+	[ -z "$reports" ] || printf '%s\n' "$reports" >&2
+	die "no $EXIT_MARKER line from the guest (qemu status $qrc): panic or crash"
+fi
+if [ -n "$reports" ]; then
+	log "kernel reports on the console:"
+	printf '%s\n' "$reports" >&2
+	log "error: kernel reported problems (scenario status $status)"
+	[ "$status" != 0 ] || status=1
+fi
+[ "$status" = 0 ] && log "scenario passed" || log "scenario failed: status $status"
+exit "$status"

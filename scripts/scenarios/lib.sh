@@ -1,0 +1,163 @@
+# Helpers for scenario scripts. Source it:  . "$(dirname "$0")/lib.sh"
+# shellcheck shell=bash
+#
+# Scenarios run as root inside the UML test kernel (scripts/uml-run.sh) or a
+# QEMU VM, without udev (DM_DISABLE_UDEV=1). Nothing here depends on UML.
+#
+# Reporting (TAP-style, one line per check, details as "# " lines):
+#   t_ok NAME                 ok N - NAME
+#   t_fail NAME [DETAIL...]   not ok N - NAME, each DETAIL line as "# ..."
+#   t_check NAME CMD [ARG...] runs CMD; ok if it exits 0, else not ok with
+#                             the command, its status and its output
+#   t_eq NAME EXPECTED ACTUAL string comparison; "# expected:/# actual:" on mismatch
+#   t_skip NAME REASON        ok N - NAME # SKIP REASON
+#   t_note TEXT...            "# TEXT" (diagnostics, not a test)
+#   t_done                    prints the plan "1..N" and
+#                             "# passed P failed F skipped S";
+#                             returns 1 if anything failed, so a scenario
+#                             that ends with `t_done` exits 1 on failures
+# Each t_* returns 0 on ok/skip and 1 on failure, so `t_check ... || exit 1`
+# stops a scenario at the first failure when later steps depend on it.
+#
+# Block device helpers:
+#   wait_for COND TIMEOUT         poll COND every 0.1 s for up to TIMEOUT seconds;
+#                                 COND is one shell string (eval'd) or a command
+#                                 with arguments: wait_for test -b /dev/sda 5
+#   blockdev_check DEV            fails unless DEV is a block device (without
+#                                 udev, dd would silently write a plain file)
+#   scsi_debug_paths N [P=V...]   load scsi_debug with N hosts over one shared
+#                                 LUN and print its disks' /dev names, one per
+#                                 line, in host order; extra module
+#                                 parameters override the defaults
+#   dev_majmin DEV                print major:minor (decimal) of a block device
+#   path_state MAP PATH           print A or F for PATH (major:minor or device)
+#                                 in MAP's multipath status line
+
+T_N=0 T_PASS=0 T_FAIL=0 T_SKIP=0
+
+_t_name() { local n=$*; n=${n//$'\n'/ }; printf '%s' "${n//#/\\#}"; }
+_t_detail() { # prefix lines with "# " (stdin)
+	sed 's/^/# /'
+}
+
+t_note() { printf '# %s\n' "$*"; }
+
+t_ok() {
+	T_N=$((T_N + 1)); T_PASS=$((T_PASS + 1))
+	printf 'ok %d - %s\n' "$T_N" "$(_t_name "$1")"
+	return 0
+}
+
+t_fail() {
+	local name=$1; shift
+	T_N=$((T_N + 1)); T_FAIL=$((T_FAIL + 1))
+	printf 'not ok %d - %s\n' "$T_N" "$(_t_name "$name")"
+	[ $# -gt 0 ] && printf '%s\n' "$@" | _t_detail
+	return 1
+}
+
+t_skip() {
+	T_N=$((T_N + 1)); T_SKIP=$((T_SKIP + 1))
+	printf 'ok %d - %s # SKIP %s\n' "$T_N" "$(_t_name "$1")" "$(_t_name "${2:-}")"
+	return 0
+}
+
+t_check() {
+	local name=$1 out rc; shift
+	out=$("$@" 2>&1); rc=$?
+	if [ $rc -eq 0 ]; then
+		t_ok "$name"
+	else
+		t_fail "$name" "command: ${*@Q}" "exit status: $rc"
+		[ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/  /' | _t_detail
+		return 1
+	fi
+}
+
+t_eq() {
+	if [ "$2" = "$3" ]; then
+		t_ok "$1"
+	else
+		t_fail "$1" "expected: $2" "actual:   $3"
+	fi
+}
+
+t_done() {
+	printf '1..%d\n' "$T_N"
+	printf '# passed %d failed %d skipped %d\n' "$T_PASS" "$T_FAIL" "$T_SKIP"
+	[ "$T_FAIL" -eq 0 ]
+}
+
+wait_for() {
+	[ $# -ge 2 ] || { echo "usage: wait_for COND TIMEOUT_SECS" >&2; return 2; }
+	local timeout=${!#} end now
+	local cmd=("${@:1:$#-1}")
+	# microseconds from bash itself (no dependence on date +%N)
+	end=$(( ${EPOCHREALTIME/[.,]/} + timeout * 1000000 ))
+	while :; do
+		if [ ${#cmd[@]} -eq 1 ]; then eval "${cmd[0]}"; else "${cmd[@]}"; fi >/dev/null 2>&1 && return 0
+		now=${EPOCHREALTIME/[.,]/}
+		[ "$now" -ge "$end" ] && return 1
+		sleep 0.1
+	done
+}
+
+blockdev_check() {
+	if [ -b "$1" ]; then return 0; fi
+	if [ -e "$1" ]; then
+		echo "$1 exists but is not a block device: $(ls -ld "$1")" >&2
+	else
+		echo "$1 does not exist" >&2
+	fi
+	return 1
+}
+
+# /dev names of the disks scsi_debug created, in host order.
+_scsi_debug_disks() {
+	local b h
+	for b in /sys/bus/pseudo/drivers/scsi_debug/adapter*/host*/target*/*/block/*; do
+		[ -e "$b" ] || continue
+		h=${b#*/host}; h=${h%%/*}
+		printf '%s /dev/%s\n' "$h" "${b##*/}"
+	done | sort -n | cut -d' ' -f2
+}
+
+scsi_debug_paths() {
+	local n=${1:?usage: scsi_debug_paths N [PARAM=VALUE...]} disks d; shift
+	if [ -d /sys/module/scsi_debug ]; then
+		echo "scsi_debug is already loaded" >&2; return 1
+	fi
+	# Later parameters win, so caller's overrides go last.
+	modprobe scsi_debug add_host="$n" num_tgts=1 max_luns=1 vpd_use_hostno=0 delay=0 "$@" || return 1
+	# shellcheck disable=SC2016  # expanded by wait_for's eval
+	if ! wait_for '[ "$(_scsi_debug_disks | wc -l)" -ge '"$n"' ]' 30; then
+		echo "scsi_debug: expected $n disks, found: $(_scsi_debug_disks | tr '\n' ' ')" >&2
+		return 1
+	fi
+	disks=$(_scsi_debug_disks)
+	for d in $disks; do
+		wait_for test -b "$d" 10 || { blockdev_check "$d"; return 1; }
+	done
+	printf '%s\n' "$disks"
+}
+
+dev_majmin() {
+	local d=${1:?usage: dev_majmin DEV} mm
+	case $d in /*) ;; *) [ -e "$d" ] || d=/dev/$d ;; esac
+	blockdev_check "$d" || return 1
+	mm=$(stat -L -c '%t %T' "$d") || return 1
+	# shellcheck disable=SC2086
+	set -- $mm
+	printf '%d:%d\n' "0x$1" "0x$2"
+}
+
+# Multipath status: ... <dev> <A|F> <fail count> [selector args] ... per path;
+# major:minor tokens appear nowhere else, so the token after PATH is its state.
+path_state() {
+	local map=${1:?usage: path_state MAP MAJ:MIN|DEV} p=${2:?usage: path_state MAP MAJ:MIN|DEV} st
+	case $p in *:*) ;; *) p=$(dev_majmin "$p") || return 1 ;; esac
+	st=$(dmsetup status "$map") || return 1
+	printf '%s\n' "$st" | awk -v p="$p" '
+		{ for (i = 1; i < NF; i++) if ($i == p) { print $(i + 1); found = 1; exit } }
+		END { exit !found }' || { echo "path $p not in status of $map: $st" >&2; return 1; }
+}

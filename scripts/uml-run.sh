@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# Boot the UML test kernel and run one scenario script inside it.
+#
+#   scripts/uml-run.sh SCRIPT [ARGS...]
+#
+# SCRIPT is a host path (made absolute here); the host root file system is the
+# UML root (hostfs, read-only), so repository files appear at the same paths.
+# Inside, scripts/uml-init.sh prepares the system and runs `bash SCRIPT ARGS`
+# in the caller's working directory.
+#
+# Exit status: SCRIPT's exit status, except
+#   1   the kernel printed a report (KASAN, UBSAN, lockdep, BUG, WARNING, Oops,
+#       hung task, kmemleak, ...) although SCRIPT exited 0 (a non-zero script
+#       status is kept as it is); the report lines are printed under a header;
+#   124 timeout (every UML process is killed);
+#   125 UML did not run the script to its end (panic, init failure).
+#
+# Environment:
+#   UML_MEM=1G          guest memory (mem=)
+#   UML_TIMEOUT=600     seconds before the UML is killed
+#   UML_KMEMLEAK=1      scan for leaks after the script (adds ~12 s, see uml-init.sh)
+#   UML_CMDLINE=...     extra kernel command-line words (KEY=val words become
+#                       environment variables of init and thus of SCRIPT)
+#   UML_PASS_ENV="A B"  host environment variables to pass into SCRIPT
+#   UML_REPORT_IGNORE=  extended regex; kernel report lines matching it are not
+#                       counted (for tests that provoke a warning on purpose)
+#   UML_KEEP=1          keep the temporary folder (console log, env file)
+# Console output goes to stdout as it happens; host-side messages go to stderr.
+set -uo pipefail
+# shellcheck source-path=SCRIPTDIR source=common.sh
+. "$(dirname "$0")/common.sh"
+
+[ $# -ge 1 ] || die "usage: $0 SCRIPT [ARGS...]"
+script=$(realpath -e -- "$1") || die "no such script: $1"
+shift
+kernel=$UML_OBJ/linux
+[ -x "$kernel" ] || die "no UML kernel at $kernel (run scripts/uml-kernel.sh)"
+[ -n "$(find "$UML_MODS/lib/modules" -mindepth 1 -maxdepth 1 -type d 2>/dev/null)" ] || die "no modules installed under $UML_MODS/lib/modules"
+mem=${UML_MEM:-1G}
+timeout=${UML_TIMEOUT:-600}
+case $timeout in ''|*[!0-9]*) die "UML_TIMEOUT must be whole seconds" ;; esac
+
+tmp=$(mktemp -d /tmp/uml-run.XXXXXX) || die "mktemp failed"
+umid=dmmp-$$-${tmp##*.}
+pid='' teepid=''
+
+# Every process of this UML (kernel, its userspace-process hosts, helper
+# threads/processes) shares the session the kernel opens with setsid() at
+# start-up; the kernel's pid is the session id.
+uml_pids() { [ -n "$pid" ] && ps -e -o pid=,sid= | awk -v s="$pid" '$2 == s { print $1 }'; }
+kill_uml() {
+	local _ p
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		p=$(uml_pids)
+		[ -z "$p" ] && return 0
+		# shellcheck disable=SC2086
+		kill -KILL $p 2>/dev/null
+		sleep 0.2
+	done
+	log "warning: UML processes still alive: $(uml_pids | tr '\n' ' ')"
+	return 1
+}
+# shellcheck disable=SC2317  # called through the trap
+cleanup() {
+	kill_uml
+	[ -n "$teepid" ] && kill "$teepid" 2>/dev/null
+	if [ "${UML_KEEP:-0}" = 1 ]; then log "kept $tmp"; else rm -rf "$tmp"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# What init needs, in a file it reads before it hides /tmp under a tmpfs.
+# Sourced by bash inside UML, so everything is %q-quoted.
+{
+	printf 'UML_SCRIPT=%q\n' "$script"
+	printf 'UML_ARGS=('; printf '%q ' "$@"; printf ')\n'
+	printf 'UML_CWD=%q\n' "$PWD"
+	printf 'UML_MODS=%q\n' "$UML_MODS"
+	printf 'UML_KMEMLEAK=%q\n' "${UML_KMEMLEAK:-0}"
+	for v in ${UML_PASS_ENV:-}; do
+		[ -n "${!v+x}" ] && printf 'export %s=%q\n' "$v" "${!v}"
+	done
+} > "$tmp/env"
+chmod 755 "$tmp"; chmod 644 "$tmp/env"
+
+# quiet keeps the boot short; loglevel=5 then lets KERN_WARNING through, or
+# WARN() splats and lockdep reports (pr_warn) would never reach the console.
+# shellcheck disable=SC2054  # con0=fd:0,fd:1 is one word
+cmdline=(mem="$mem" uml_dir="$tmp" umid="$umid"
+	root=/dev/root rootfstype=hostfs rootflags=/ ro
+	init="$TOP/scripts/uml-init.sh" con=null con0=fd:0,fd:1 quiet loglevel=5
+	UML_RUN_ENV="$tmp/env")
+# shellcheck disable=SC2206
+[ -n "${UML_CMDLINE:-}" ] && cmdline+=($UML_CMDLINE)
+
+console=$tmp/console.log
+mkfifo "$tmp/fifo"
+tee "$console" < "$tmp/fifo" &
+teepid=$!
+start=$(date +%s)
+# cwd in the temp folder and no core dumps: a panicking UML abort()s.
+(cd "$tmp" && ulimit -c 0 && exec "$kernel" "${cmdline[@]}") </dev/null >"$tmp/fifo" 2>&1 &
+pid=$!
+
+timed_out=0
+while kill -0 "$pid" 2>/dev/null; do
+	if [ $(( $(date +%s) - start )) -ge "$timeout" ]; then
+		timed_out=1
+		break
+	fi
+	sleep 0.2
+done
+if [ $timed_out = 1 ]; then
+	kill_uml
+	wait "$pid" 2>/dev/null
+	status=124
+else
+	wait "$pid"; status=$?
+	kill_uml     # normally nothing left; make sure
+fi
+wait "$teepid" 2>/dev/null; teepid=
+elapsed=$(( $(date +%s) - start ))
+
+if [ $timed_out = 1 ]; then
+	log "TIMEOUT: UML killed after ${timeout}s (UML_TIMEOUT); $script did not finish"
+elif ! grep -q '^uml-init: script exited with status' "$console"; then
+	log "UML ended (host status $status) without running $script to its end (panic? init failure?)"
+	status=125
+fi
+
+# Kernel reports. Kernel lines carry a printk timestamp ("[   12.345678] "),
+# which keeps script output that merely contains "WARNING:" from counting;
+# the stamp may sit mid-line when console and script output interleave.
+# kmemleak records are printed by uml-init.sh with a "kmemleak: " prefix.
+ts='\[ *[0-9]+\.[0-9]+\] '
+pat="$ts"'(.*(BUG: |WARNING: |UBSAN:|Oops|kernel BUG|Kernel panic|blocked for more than|possible circular locking|possible recursive locking|inconsistent lock state|ODEBUG: |rcu.*stall)|.*INFO: (task|lockdep))|^kmemleak: unreferenced object'
+reports=$(grep -aE "$pat" "$console" | { if [ -n "${UML_REPORT_IGNORE:-}" ]; then grep -avE "$UML_REPORT_IGNORE"; else cat; fi; })
+if [ -n "$reports" ]; then
+	{
+		echo "=============== uml-run: kernel reports in the console output ==============="
+		echo "$reports"
+		echo "------------- first report with context (console lines) -------------"
+		first=$(grep -anE "$pat" "$console" | { if [ -n "${UML_REPORT_IGNORE:-}" ]; then grep -avE "$UML_REPORT_IGNORE"; else cat; fi; } | head -n1 | cut -d: -f1)
+		sed -n "${first},$((first + 60))p" "$console"
+		echo "============================================================================="
+	}
+	log "kernel reports found (see above)"
+	[ "$status" = 0 ] && status=1
+fi
+
+log "uml-run: $(basename "$script") finished with status $status in ${elapsed}s"
+exit "$status"
