@@ -15,6 +15,7 @@
 # WARNING or call trace. Environment: QEMU_TIMEOUT (seconds, default 900),
 # QEMU_APPEND (extra kernel words; unknown KEY=val reach the scenario's env).
 set -euo pipefail
+# shellcheck source=SCRIPTDIR/common.sh
 . "$(dirname "$0")/common.sh"
 
 # Modules the scenarios may modprobe; dependencies come along. The stock
@@ -29,10 +30,11 @@ GUEST_PROGRAMS=(bash kmod dmsetup fio)
 KMOD_LINKS=(modprobe insmod rmmod lsmod depmod modinfo)
 EXIT_MARKER=DM_MPATH_CPP_EXIT
 # Kernel reports that fail a run even when the scenario passed.
-REPORT_RE='BUG:|Oops|WARNING:|Call Trace|general protection|Kernel panic'
+# "[#1]" is the oops counter of every die() header (invalid opcode, ...).
+REPORT_RE='BUG:|Oops|WARNING:|Call Trace|general protection|Kernel panic|\[#[0-9]+\]|blocked for more than|UBSAN:'
 
 usage() {
-	sed -n '6,16s/^# \{0,1\}//p' "$0" >&2
+	awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0" >&2
 	exit 2
 }
 
@@ -82,6 +84,8 @@ mkdir -p "$DEB_DIR"
 # One preparer at a time; boots run in parallel once the cache is ready.
 exec 9>"$DEB_DIR/.lock"
 flock 9
+# Leftovers of an interrupted preparation.
+rm -rf "$DEB_DIR"/dl.* "$DEB_DIR"/stage.* "$DEB_DIR"/*.tmp
 
 # --- kernel: Debian's image package, unpacked once ----------------------------
 t=$(now)
@@ -97,23 +101,34 @@ if [ ! -f "$kroot/.complete" ]; then
 		die "apt-get download $kpkg failed (apt-get update?)"
 	rm -rf "$kroot"
 	dpkg-deb -x "$dl"/"$kpkg"_*.deb "$kroot.tmp"
+	kver=$(dpkg-deb -f "$dl"/"$kpkg"_*.deb Version)
 	rm -rf "$dl"
 	depmod -b "$kroot.tmp" "$abi"
 	[ -f "$kroot.tmp/boot/vmlinuz-$abi" ] || die "$kpkg has no vmlinuz-$abi"
 	mv "$kroot.tmp" "$kroot"
-	touch "$kroot/.complete"
+	echo "$kpkg $kver" > "$kroot/.complete"
 	log "kernel $abi unpacked in $(since "$t")"
 else
 	log "kernel $abi cached in $kroot"
 fi
 
 # --- base initramfs: programs, libraries, modules -----------------------------
-# Rebuilt when this script, the kernel or any installed package changes.
-key=$({ sha1sum "$0"; echo "$abi"; cat "$kroot/.complete";
-	dpkg-query -W -f='${Package} ${Version}\n'; } | sha1sum | cut -c1-40)
+programs=()
+for p in "${GUEST_PROGRAMS[@]}"; do
+	programs+=("$(command -v "$p")")
+done
+libs=$(for p in "${programs[@]}"; do
+	ldd "$p" | awk '$3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'
+done | sort -u)
+mapfile -t libs <<<"$libs"
+# Rebuilt when this script, the kernel or a file copied from the host changes
+# (not on every unrelated package installation).
+key=$({ sha1sum "$0"; cat "$kroot/.complete";
+	stat -L -c '%n %s %Y' "$(command -v busybox)" "${programs[@]}" "${libs[@]}"; } |
+      sha1sum | cut -c1-40)
 
 build_base() {
-	local stage=$1 p path lib mod rel
+	local stage=$1 p lib mod rel
 	mkdir -p "$stage"/{usr/bin,usr/sbin,usr/lib,usr/lib64,proc,sys,dev,run,tmp,root,etc,modules}
 	ln -s usr/bin "$stage/bin"
 	ln -s usr/sbin "$stage/sbin"
@@ -129,12 +144,11 @@ build_base() {
 		[ -e "$stage/$p" ] || ln -s /usr/bin/busybox "$stage/$p"
 	done
 
-	for p in "${GUEST_PROGRAMS[@]}"; do
-		path=$(command -v "$p")
-		rm -f "$stage/usr/bin/$p" "$stage/usr/sbin/$p"
-		cp "$path" "$stage/usr/bin/$p"
-		ldd "$path" | awk '$3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'
-	done | sort -u | while read -r lib; do
+	for p in "${programs[@]}"; do
+		rm -f "$stage/usr/bin/${p##*/}" "$stage/usr/sbin/${p##*/}"
+		cp "$p" "$stage/usr/bin/"
+	done
+	for lib in "${libs[@]}"; do
 		mkdir -p "$stage$(dirname "$lib")"
 		cp -L "$lib" "$stage$lib"
 	done
@@ -180,17 +194,21 @@ exec 9>&-
 
 # --- per-run overlay: /init, modules, files, scenario -------------------------
 work=$(mktemp -d "${TMPDIR:-/tmp}/qemu-debian.XXXXXX")
+boot_pid=
+# shellcheck disable=SC2317 # run from the EXIT trap
 cleanup() {
 	local pid
-	pid=$(cat "$work/qemu.pid" 2>/dev/null) || true
-	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-		kill "$pid" 2>/dev/null || true
+	if [ -n "$boot_pid" ]; then
+		pid=$(cat "$work/qemu.pid" 2>/dev/null) || true
+		[ -z "$pid" ] || kill "$pid" 2>/dev/null || true
+		# Let the console pipeline finish before its files go.
+		wait "$boot_pid" 2>/dev/null || true
 	fi
 	rm -rf "$work"
 }
 trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+trap 'log "interrupted, stopping qemu"; exit 130' INT
+trap 'log "terminated, stopping qemu"; exit 143' TERM
 
 ov=$work/overlay
 mkdir -p "$ov/modules"
@@ -225,28 +243,35 @@ t=$(now)
 		</dev/null 2>&1 || rc=$?
 	echo "$rc" > "$work/qemu.rc"
 } | tee "$work/console.log" &
+boot_pid=$!
 # Waiting in the background keeps INT/TERM traps (and the qemu kill) prompt.
-wait $!
+wait "$boot_pid" || true
+boot_pid=
 log "qemu finished in $(since "$t")"
 
 qrc=$(cat "$work/qemu.rc" 2>/dev/null) || qrc=unknown
-[ "$qrc" != 124 ] && [ "$qrc" != 137 ] ||
-	die "qemu killed after QEMU_TIMEOUT=$timeout_s s without finishing"
-
 console=$(tr -d '\r' < "$work/console.log")
-# Kernel lines carry a [ seconds.micros] stamp; scenario output cannot fake it.
+# Only kernel lines, recognised by their [seconds] stamp, count: a scenario
+# may print these words itself.
 reports=$(grep -aE "\[ *[0-9]+\.[0-9]{6}\].*($REPORT_RE)" <<<"$console" || true)
-status=$(grep -aoE "$EXIT_MARKER=[0-9]+" <<<"$console" | tail -n1 | cut -d= -f2)
+status=$(grep -aoE "$EXIT_MARKER=[0-9]+" <<<"$console" | tail -n1 | cut -d= -f2) || true
 
-if [ -z "$status" ]; then
-	[ -z "$reports" ] || printf '%s\n' "$reports" >&2
-	die "no $EXIT_MARKER line from the guest (qemu status $qrc): panic or crash"
-fi
 if [ -n "$reports" ]; then
 	log "kernel reports on the console:"
 	printf '%s\n' "$reports" >&2
+fi
+case $qrc in
+124|137) die "qemu killed after QEMU_TIMEOUT=$timeout_s s without finishing" ;;
+esac
+[ -n "$status" ] ||
+	die "no $EXIT_MARKER line from the guest (qemu status $qrc): panic or crash"
+if [ -n "$reports" ]; then
 	log "error: kernel reported problems (scenario status $status)"
 	[ "$status" != 0 ] || status=1
 fi
-[ "$status" = 0 ] && log "scenario passed" || log "scenario failed: status $status"
+if [ "$status" = 0 ]; then
+	log "scenario passed"
+else
+	log "scenario failed: status $status"
+fi
 exit "$status"

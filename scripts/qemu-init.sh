@@ -42,7 +42,7 @@ mount -t configfs configfs /sys/kernel/config
 # WARN(), oops headers and call traces reach the console the host scans.
 echo 5 > /proc/sys/kernel/printk
 
-cd /tmp
+cd /tmp || cd /
 /bin/bash /scenario.sh </dev/null
 rc=$?
 

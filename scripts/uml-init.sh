@@ -38,6 +38,11 @@ mounted() {
 mnt proc /proc
 mounted /sys || mnt sysfs /sys
 mounted /dev || mnt devtmpfs /dev
+# udev would make these; bash process substitution <(...) needs /dev/fd.
+[ -e /dev/fd ] || $bb ln -s /proc/self/fd /dev/fd
+for i in 0:stdin 1:stdout 2:stderr; do
+	[ -e "/dev/${i#*:}" ] || $bb ln -s "/proc/self/fd/${i%%:*}" "/dev/${i#*:}"
+done
 
 # Read our parameters before /tmp (where uml-run.sh keeps them) is covered.
 if [ -r "${UML_RUN_ENV:-}" ]; then

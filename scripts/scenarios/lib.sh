@@ -161,3 +161,16 @@ path_state() {
 		{ for (i = 1; i < NF; i++) if ($i == p) { print $(i + 1); found = 1; exit } }
 		END { exit !found }' || { echo "path $p not in status of $map: $st" >&2; return 1; }
 }
+
+# t_refused NAME CMD [ARG...]: ok if CMD fails (bad input must be refused).
+t_refused() {
+	local name=$1 out rc; shift
+	out=$("$@" 2>&1); rc=$?
+	if [ $rc -ne 0 ]; then
+		t_ok "$name"
+	else
+		t_fail "$name" "command succeeded but should have failed: ${*@Q}"
+		[ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/  /' | _t_detail
+		return 1
+	fi
+}

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Fake per-target kernel services for testing the core: devices are names
+ * with reference counts, events and kicks are recorded, and bios/requests are
+ * opaque tokens the fakes never dereference.
+ */
+#ifndef MPATH_FAKE_GLUE_H
+#define MPATH_FAKE_GLUE_H
+
+#include <linux/spinlock.h>
+#include "mpath_seam.h"
+
+#define FAKE_MAX_DEVS 16
+#define FAKE_MAX_EVENTS 32
+
+struct mpg_dev {
+	char name[16];
+	int refs;
+};
+
+struct fake_event {
+	int failed;
+	char dev[16];
+	unsigned int nr_valid;
+};
+
+struct mpg_ctx {
+	spinlock_t lock;
+	struct mpg_dev devs[FAKE_MAX_DEVS];
+	struct fake_event events[FAKE_MAX_EVENTS];
+	unsigned int nr_events;
+	unsigned int table_events;
+	unsigned int kicks;
+	unsigned int parked;
+	unsigned int restored;
+	int noflush_suspending;
+};
+
+/* Bios and requests carry no ctx: their fakes record here. */
+extern const struct mpg_dev *fake_last_remap;
+extern enum mpath_clone_result fake_clone_result;
+
+void fake_ctx_init(struct mpg_ctx *ctx);
+/* References still held on fake devices (0 after a clean destroy). */
+int fake_dev_refs(const struct mpg_ctx *ctx);
+
+#endif

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Data and failover through one map over two scsi_debug paths to one LUN.
+#   basic.sh MODULE.ko MODE      MODE: rq | bio (multipath queue_mode bio) |
+#                                      biotarget (the bio_multipath target)
+# Runs inside the UML test kernel or the Debian QEMU VM.
+. "$(dirname "$0")/lib.sh"
+ko=${1:?usage: basic.sh MODULE.ko rq|bio|biotarget}
+mode=${2:?usage: basic.sh MODULE.ko rq|bio|biotarget}
+map=mpath_$mode
+
+case $mode in
+rq)		target=multipath; features="0"; tfeatures="0" ;;
+bio)		target=multipath; features="2 queue_mode bio"
+		tfeatures="3 retain_attached_hw_handler queue_mode bio" ;;
+biotarget)	target=bio_multipath; features="0"; tfeatures="0" ;;
+*)		echo "unknown mode $mode" >&2; exit 2 ;;
+esac
+
+modprobe dm-mod 2>/dev/null
+t_check "[$mode] module loads" insmod "$ko" || { t_done; exit 1; }
+mapfile -t disks < <(scsi_debug_paths 2 dev_size_mb=32)
+if [ ${#disks[@]} -ne 2 ]; then t_fail "[$mode] two scsi_debug paths"; t_done; exit 1; fi
+a=$(dev_majmin "${disks[0]}"); b=$(dev_majmin "${disks[1]}")
+sectors=$(blockdev --getsz "${disks[0]}")
+dev=/dev/mapper/$map
+
+# --- table and status text, exactly as mainline prints them ---
+table="$features 0 1 1 round-robin 0 2 1 $a 1 $b 1"
+t_check "[$mode] create map" dmsetup create "$map" --table "0 $sectors $target $table" ||
+	{ t_done; exit 1; }
+t_check "[$mode] map node is a block device" wait_for test -b "$dev" 5
+t_eq "[$mode] dmsetup table" "0 $sectors $target $tfeatures 0 1 1 round-robin 0 2 1 $a 1 $b 1 " \
+	"$(dmsetup table "$map")"
+t_eq "[$mode] status before I/O" "0 $sectors $target 2 1 0 0 1 1 E 0 2 0 $a A 0 $b A 0 " \
+	"$(dmsetup status "$map")"
+
+# --- data written through the map reads back the same everywhere ---
+work=$(mktemp -d)
+head -c $((4 << 20)) /dev/urandom > "$work/data"
+t_check "[$mode] write 4 MiB through the map" \
+	dd if="$work/data" of="$dev" bs=64k oflag=direct status=none
+t_eq "[$mode] status after I/O" "0 $sectors $target 2 0 0 0 1 1 A 0 2 0 $a A 0 $b A 0 " \
+	"$(dmsetup status "$map")"
+for d in "$dev" "${disks[@]}"; do
+	t_check "[$mode] data reads back identical via $d" \
+		cmp -n $((4 << 20)) "$work/data" <(dd if="$d" bs=64k count=64 iflag=direct status=none)
+done
+
+# --- fail_path / reinstate_path ---
+t_check "[$mode] fail_path message" dmsetup message "$map" 0 fail_path "$a"
+t_eq "[$mode] status with a failed path" "0 $sectors $target 2 0 0 0 1 1 A 0 2 0 $a F 1 $b A 0 " \
+	"$(dmsetup status "$map")"
+t_check "[$mode] I/O continues on the other path" \
+	cmp -n $((4 << 20)) "$work/data" <(dd if="$dev" bs=64k count=64 iflag=direct status=none)
+t_check "[$mode] reinstate_path message" dmsetup message "$map" 0 reinstate_path "$a"
+t_eq "[$mode] path reinstated" "A" "$(path_state "$map" "$a")"
+t_refused "[$mode] bad message refused" dmsetup message "$map" 0 fail_path 7:99
+
+# --- a path goes offline under fio --verify ---
+if command -v fio >/dev/null; then
+	# From the scratch dir: fio writes its verify state file to the cwd.
+	(cd "$work" && exec fio --name=verify --filename="$dev" --rw=randwrite --bs=4k \
+		--size=16M --direct=1 --ioengine=psync --verify=crc32c --do_verify=1 \
+		--verify_fatal=1 --output="$work/fio.log" 2>>"$work/fio.log") &
+	fio_pid=$!
+	sleep 1
+	echo offline > "/sys/block/${disks[0]##*/}/device/state"
+	wait "$fio_pid"; fio_rc=$?
+	t_eq "[$mode] fio verify while a path goes offline: exit status" 0 "$fio_rc" ||
+		t_note "$(cat "$work/fio.log")"
+	t_eq "[$mode] fio reports zero errors" "0" \
+		"$(grep -o 'err= *[0-9]*' "$work/fio.log" | grep -o '[0-9]*' | sort -u | tr '\n' ' ' | sed 's/ $//')"
+	t_eq "[$mode] offlined path shown failed" "F" "$(path_state "$map" "$a")"
+	echo running > "/sys/block/${disks[0]##*/}/device/state"
+	dmsetup message "$map" 0 reinstate_path "$a"
+	t_eq "[$mode] path back after reinstate" "A" "$(path_state "$map" "$a")"
+else
+	t_skip "[$mode] fio verify while a path goes offline" "fio not installed"
+fi
+
+# --- no usable path ---
+dmsetup message "$map" 0 fail_path "$a"
+dmsetup message "$map" 0 fail_path "$b"
+t_refused "[$mode] no path, no queue_if_no_path: read fails" \
+	dd if="$dev" of=/dev/null bs=4k count=1 iflag=direct status=none
+t_check "[$mode] queue_if_no_path message" dmsetup message "$map" 0 queue_if_no_path
+dd if="$dev" of="$work/late" bs=64k count=16 iflag=direct status=none &
+dd_pid=$!
+sleep 2
+t_check "[$mode] with queue_if_no_path the read waits" kill -0 "$dd_pid"
+dmsetup message "$map" 0 reinstate_path "$b"
+if wait_for "! kill -0 $dd_pid" 20; then
+	wait "$dd_pid"
+	t_eq "[$mode] waiting read completes after reinstate_path" 0 $?
+	# fio rewrote the start of the disk: compare with a path read directly.
+	t_check "[$mode] waiting read returned the right data" \
+		cmp "$work/late" <(dd if="${disks[1]}" bs=64k count=16 iflag=direct status=none)
+else
+	t_fail "[$mode] waiting read completes after reinstate_path" "still blocked after 20 s"
+	dmsetup message "$map" 0 fail_if_no_path
+	wait "$dd_pid"
+fi
+dmsetup message "$map" 0 reinstate_path "$a"
+dmsetup message "$map" 0 fail_if_no_path
+
+# --- module lifetime ---
+t_refused "[$mode] module unload refused while a map exists" rmmod dm-mpath-cpp
+t_check "[$mode] remove map" dmsetup remove "$map"
+t_check "[$mode] module unloads" rmmod dm-mpath-cpp
+rmmod scsi_debug 2>/dev/null
+rm -rf "$work"
+t_done

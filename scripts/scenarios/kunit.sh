@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs the core's KUnit suites (loaded as a module) and reports each test
+# case as one TAP line, read from debugfs.
+#   kunit.sh MODULE_DIR
+. "$(dirname "$0")/lib.sh"
+dir=${1:?usage: kunit.sh MODULE_DIR}
+suite=dm-mpath-cpp-core
+results=/sys/kernel/debug/kunit/$suite/results
+
+t_check "kunit module loads" insmod "$dir/dm-mpath-cpp-kunit.ko" || { t_done; exit 1; }
+if [ ! -r "$results" ]; then
+	t_fail "kunit results in debugfs" "missing $results"
+else
+	# Test cases are the indented "ok N - name" lines; diagnostics come before.
+	diag=()
+	while IFS= read -r line; do
+		if [[ $line =~ ^\ {4}(not\ )?ok\ [0-9]+\ (-\ )?(.*)$ ]]; then
+			if [ -z "${BASH_REMATCH[1]}" ]; then
+				t_ok "kunit: ${BASH_REMATCH[3]}"
+			else
+				t_fail "kunit: ${BASH_REMATCH[3]}" "${diag[@]}"
+			fi
+			diag=()
+		elif [[ $line == '    # '* ]]; then
+			diag+=("${line#    # }")
+		fi
+	done < "$results"
+	grep -q '^    ok \|^    not ok ' "$results" || t_fail "kunit ran no test case" "$(cat "$results")"
+fi
+rmmod dm-mpath-cpp-kunit
+t_done
