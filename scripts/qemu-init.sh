@@ -12,6 +12,11 @@ export DM_DISABLE_UDEV=1
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
+# What udev would add: bash process substitution needs /dev/fd.
+ln -sf /proc/self/fd /dev/fd
+ln -sf /proc/self/fd/0 /dev/stdin
+ln -sf /proc/self/fd/1 /dev/stdout
+ln -sf /proc/self/fd/2 /dev/stderr
 # Without a /dev/console in the archive the kernel gave us no stdio at all.
 exec </dev/console >/dev/console 2>&1
 mkdir -p /dev/pts /dev/shm

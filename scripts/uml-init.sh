@@ -28,8 +28,8 @@ mnt() { # TYPE DIR [OPTIONS]
 	$bb mount -t "$1" ${3:+-o "$3"} "$1" "$2" || say "warning: mount -t $1 $2 failed"
 }
 mounted() {
-	local dev dir rest
-	while read -r dev dir rest; do [ "$dir" = "$1" ] && return 0; done < /proc/mounts
+	local dir
+	while read -r _ dir _; do [ "$dir" = "$1" ] && return 0; done < /proc/mounts
 	return 1
 }
 
@@ -100,21 +100,58 @@ else
 	rc=125
 fi
 
-# Leak check. kmemleak only reports an object that (a) is at least 5 s old
-# (jiffies_min_age) at the start of a scan and (b) had the same checksum at the
-# previous scan (an object seen for the first time, or changed since, is kept
-# gray for one more scan). Auto-scanning is off in this kernel, so: scan, wait
-# 6 s, scan again, print. A leak made in the script's last moment is then
-# both old enough and checksummed once. Cost: ~6 s plus two scans.
-if [ "${UML_KMEMLEAK:-0}" = 1 ]; then
+# Leak check (UML_KMEMLEAK=1 or all). kmemleak only reports an object that
+# (a) is at least 5 s old (jiffies_min_age) when a scan starts and (b) had the
+# same checksum at the previous scan (an object seen for the first time, or
+# changed since, stays gray for one more scan). Auto-scanning is off in this
+# kernel, so: scan, wait 6 s, scan again, read the list. A leak made in the
+# script's last moment is then old enough and checksummed once. Cost: ~7 s.
+#
+# UML 6.1 caveat: a clean run already lists 300-600 "leaks" (page-cache xarray
+# nodes, dentries, inodes, maple nodes, ... of ordinary activity). Most
+# likely cause (not verified by a patched build): UML's mem_init() sets
+# max_low_pfn = totalram_pages() (a page count, not the top PFN), so kmemleak
+# paints memblock allocations near the top of memory (the dentry and inode
+# hash tables among them) black and never scans them. Hence, by
+# default, only records whose backtrace has a module frame ("... [modname]")
+# or an unresolved address (code of a module's freed init section or of an
+# unloaded module) are printed; UML_KMEMLEAK_FILTER (extended regex on the
+# whole record, lines joined by \n) replaces that choice, records matching
+# UML_KMEMLEAK_EXCLUDE are dropped, UML_KMEMLEAK=all prints everything.
+# Printed records carry a "kmemleak: " prefix, which uml-run.sh counts.
+if [ "${UML_KMEMLEAK:-0}" != 0 ]; then
 	kml=/sys/kernel/debug/kmemleak
 	if [ -w $kml ]; then
 		say "kmemleak: scanning (two scans, 6 s apart)"
 		if echo scan > $kml; then
 			sleep 6
 			echo scan > $kml
-			sed 's/^/kmemleak: /' $kml
-			say "kmemleak: scan done"
+			if [ "$UML_KMEMLEAK" = all ]; then
+				KML_FILTER='' UML_KMEMLEAK_EXCLUDE=''
+			else
+				KML_FILTER=${UML_KMEMLEAK_FILTER:-'\+0x[0-9a-f]+/0x[0-9a-f]+ \[[A-Za-z0-9_]+\]\n|\] 0x[0-9a-f]+\n'}
+			fi
+			# vmalloc bookkeeping (vmap_area, vm_struct) shows up as leaked
+			# after a module's init vmallocs (scsi_debug's store); a real
+			# vmalloc leak is still reported through the area itself.
+			KML_EXCLUDE=${UML_KMEMLEAK_EXCLUDE-'\] (alloc_vmap_area|__get_vm_area_node)[.+]'}
+			export KML_FILTER KML_EXCLUDE
+			awk '
+				function flush() {
+					if (rec == "") return
+					n++
+					if ((ENVIRON["KML_FILTER"] == "" || rec ~ ENVIRON["KML_FILTER"]) &&
+					    (ENVIRON["KML_EXCLUDE"] == "" || rec !~ ENVIRON["KML_EXCLUDE"])) {
+						m++; printf "%s", rec
+					}
+					rec = ""
+				}
+				/^unreferenced object/ { flush() }
+				{ rec = rec "kmemleak: " $0 "\n" }
+				END {
+					flush()
+					printf "uml-init: kmemleak: %d suspected leak(s), %d matching the filter (printed)\n", n, m
+				}' $kml
 		else
 			say "kmemleak: scan failed (kmemleak disabled? see the boot log)"
 		fi

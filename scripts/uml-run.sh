@@ -18,7 +18,12 @@
 # Environment:
 #   UML_MEM=1G          guest memory (mem=)
 #   UML_TIMEOUT=600     seconds before the UML is killed
-#   UML_KMEMLEAK=1      scan for leaks after the script (adds ~12 s, see uml-init.sh)
+#   UML_KMEMLEAK=1      scan for leaks after the script (adds ~7 s). On this UML
+#                       kernel kmemleak lists hundreds of false positives, so
+#                       only records with a module frame count (see
+#                       uml-init.sh); UML_KMEMLEAK=all counts every record,
+#                       UML_KMEMLEAK_FILTER / UML_KMEMLEAK_EXCLUDE=REGEX pick
+#                       records yourself
 #   UML_CMDLINE=...     extra kernel command-line words (KEY=val words become
 #                       environment variables of init and thus of SCRIPT)
 #   UML_PASS_ENV="A B"  host environment variables to pass into SCRIPT
@@ -77,6 +82,8 @@ trap 'exit 130' INT TERM
 	printf 'UML_CWD=%q\n' "$PWD"
 	printf 'UML_MODS=%q\n' "$UML_MODS"
 	printf 'UML_KMEMLEAK=%q\n' "${UML_KMEMLEAK:-0}"
+	printf 'UML_KMEMLEAK_FILTER=%q\n' "${UML_KMEMLEAK_FILTER:-}"
+	[ -n "${UML_KMEMLEAK_EXCLUDE+x}" ] && printf 'UML_KMEMLEAK_EXCLUDE=%q\n' "$UML_KMEMLEAK_EXCLUDE"
 	for v in ${UML_PASS_ENV:-}; do
 		[ -n "${!v+x}" ] && printf 'export %s=%q\n' "$v" "${!v}"
 	done

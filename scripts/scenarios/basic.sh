@@ -16,10 +16,23 @@ biotarget)	target=bio_multipath; features="0"; tfeatures="0" ;;
 *)		echo "unknown mode $mode" >&2; exit 2 ;;
 esac
 
+cleanup() {
+	dmsetup remove "$map" 2>/dev/null
+	rmmod dm-mpath-cpp 2>/dev/null
+	rmmod scsi_debug 2>/dev/null
+	[ -n "${work:-}" ] && rm -rf "$work"
+}
+trap cleanup EXIT
+
 modprobe dm-mod 2>/dev/null
 t_check "[$mode] module loads" insmod "$ko" || { t_done; exit 1; }
-mapfile -t disks < <(scsi_debug_paths 2 dev_size_mb=32)
-if [ ${#disks[@]} -ne 2 ]; then t_fail "[$mode] two scsi_debug paths"; t_done; exit 1; fi
+disks=()
+found=$(scsi_debug_paths 2 dev_size_mb=32 2>/tmp/scsi_debug.err) && mapfile -t disks <<< "$found"
+if [ ${#disks[@]} -ne 2 ]; then
+	t_fail "[$mode] two scsi_debug paths" "found: ${disks[*]}" "$(cat /tmp/scsi_debug.err)" \
+		"$(ls -R /sys/bus/pseudo/drivers/scsi_debug/ 2>&1 | head -30)"
+	t_done; exit 1
+fi
 a=$(dev_majmin "${disks[0]}"); b=$(dev_majmin "${disks[1]}")
 sectors=$(blockdev --getsz "${disks[0]}")
 dev=/dev/mapper/$map
@@ -107,6 +120,4 @@ dmsetup message "$map" 0 fail_if_no_path
 t_refused "[$mode] module unload refused while a map exists" rmmod dm-mpath-cpp
 t_check "[$mode] remove map" dmsetup remove "$map"
 t_check "[$mode] module unloads" rmmod dm-mpath-cpp
-rmmod scsi_debug 2>/dev/null
-rm -rf "$work"
 t_done

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the build, the test beds and the tests need.
+# Quick when everything is already there.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+packages=(
+	build-essential g++ make bc flex bison libelf-dev libssl-dev rsync
+	linux-source-6.1 linux-headers-amd64 sparse
+	busybox-static kmod dmsetup fio cpio gzip xz-utils util-linux
+	qemu-system-x86
+)
+
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+	log "all ${#packages[@]} packages present"
+	exit 0
+fi
+log "installing: ${missing[*]}"
+[ "$(id -u)" = 0 ] || die "need root to install packages"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >&2
+apt-get install -y -q --no-install-recommends "${missing[@]}" >&2

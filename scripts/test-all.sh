@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Runs every test: builds (both kernels, W=1, sparse), KUnit and the UML
+# scenarios on the debug kernel, and the scenarios on Debian's stock kernel
+# in QEMU.  Ends with one line "N passed, N failed, N skipped"; exits
+# non-zero on any failure.
+set -uo pipefail
+. "$(dirname "$0")/common.sh"
+
+pass=0 fail=0 skip=0
+logs=$CACHE/test-logs
+mkdir -p "$logs"
+t0=$SECONDS
+
+result() {	# result ok|fail NAME [DETAIL FILE]
+	if [ "$1" = ok ]; then
+		pass=$((pass + 1)); echo "ok - $2"
+	else
+		fail=$((fail + 1)); echo "not ok - $2"
+		[ -n "${3:-}" ] && [ -f "$3" ] && tail -n 40 "$3" | sed 's/^/#   /'
+	fi
+}
+
+phase() { log "=== $* (at $((SECONDS - t0)) s)"; }
+
+# Counts the TAP lines a scenario printed; a bad exit with no failed line
+# (crash, timeout, kernel report) is one more failure.
+count_tap() {	# count_tap NAME LOGFILE EXIT_STATUS
+	local name=$1 file=$2 rc=$3 p f s
+	p=$(grep -Ec '^ok [0-9]+ - ' "$file")
+	s=$(grep -Ec '^ok [0-9]+ - .*# SKIP' "$file")
+	f=$(grep -Ec '^not ok [0-9]+ - ' "$file")
+	grep -E '^(not ok [0-9]+ - |# )' "$file" | grep -v '^# passed' | sed 's/^/  /'
+	pass=$((pass + p - s)); skip=$((skip + s)); fail=$((fail + f))
+	log "$name: $((p - s)) passed, $f failed, $s skipped (exit $rc)"
+	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+		result fail "$name ran to a clean end (exit status $rc)" "$file"
+	elif [ "$p" = 0 ] && [ "$f" = 0 ]; then
+		result fail "$name ran at least one test" "$file"
+	fi
+}
+
+phase "dependencies"
+scripts_dir=$TOP/scripts
+"$scripts_dir/deps.sh" || { result fail "install dependencies"; echo "$pass passed, $fail failed"; exit 1; }
+
+phase "UML test kernel"
+if "$scripts_dir/uml-kernel.sh" > "$logs/uml-kernel.log" 2>&1; then
+	result ok "UML kernel built or reused"
+else
+	result fail "UML kernel built or reused" "$logs/uml-kernel.log"
+fi
+
+phase "module builds"
+build() {	# build NAME TARGET [make args]
+	local name=$1 target=$2; shift 2
+	if "$scripts_dir/build-module.sh" "$target" "$@" > "$logs/build-$name.log" 2>&1 &&
+	   ! grep -Ei 'warning|error' "$logs/build-$name.log" | grep -v 'Skipping BTF' | grep -q .; then
+		result ok "build $name: no warnings"
+	else
+		result fail "build $name: no warnings" "$logs/build-$name.log"
+		return 1
+	fi
+}
+# Rebuild from scratch so every warning shows up in this run.
+rm -rf "$CACHE/module-amd64" "$CACHE/module-uml"
+build "amd64 W=1" amd64 W=1
+build "amd64 sparse (C=2)" amd64 C=2
+amd64_ok=$?
+build "uml W=1" uml W=1
+uml_ok=$?
+amd64_ko=$CACHE/module-amd64/dm-mpath-cpp.ko
+uml_dir=$CACHE/module-uml
+
+phase "KUnit (UML)"
+if [ $uml_ok = 0 ]; then
+	"$scripts_dir/uml-run.sh" "$TOP/scripts/scenarios/kunit.sh" "$uml_dir" > "$logs/kunit.log" 2>&1
+	count_tap "kunit" "$logs/kunit.log" $?
+else
+	result fail "kunit (no UML build)"
+fi
+
+phase "scenarios (UML debug kernel)"
+if [ $uml_ok = 0 ]; then
+	for mode in rq bio biotarget; do
+		"$scripts_dir/uml-run.sh" "$TOP/scripts/scenarios/basic.sh" "$uml_dir/dm-mpath-cpp.ko" \
+			"$mode" > "$logs/uml-basic-$mode.log" 2>&1
+		count_tap "uml basic $mode" "$logs/uml-basic-$mode.log" $?
+	done
+	"$scripts_dir/uml-run.sh" "$TOP/scripts/scenarios/conflict.sh" "$uml_dir/dm-mpath-cpp.ko" \
+		> "$logs/uml-conflict.log" 2>&1
+	count_tap "uml conflict" "$logs/uml-conflict.log" $?
+fi
+
+phase "scenarios (Debian stock kernel, QEMU)"
+if [ $amd64_ok = 0 ]; then
+	"$scripts_dir/qemu-debian.sh" --module "$amd64_ko" \
+		--file "$TOP/scripts/scenarios/lib.sh" --file "$TOP/scripts/scenarios/basic.sh" \
+		"$TOP/scripts/scenarios/all-modes.sh" /modules/dm-mpath-cpp.ko \
+		> "$logs/qemu-basic.log" 2>&1
+	count_tap "qemu basic" "$logs/qemu-basic.log" $?
+fi
+
+log "logs in $logs; total $((SECONDS - t0)) s"
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" = 0 ]
