@@ -8,7 +8,10 @@ using mpath::Multipath;
 
 namespace {
 
-Multipath *to_core(mpc_core *core) { return reinterpret_cast<Multipath *>(core); }
+Multipath *to_core(mpc_core *core)
+{
+	return reinterpret_cast<Multipath *>(core);
+}
 
 } // namespace
 
@@ -24,7 +27,10 @@ int mpc_create(mpc_create_args *args, unsigned int argc, char **argv, mpc_core *
 	return r;
 }
 
-void mpc_destroy(mpc_core *core) noexcept { delete to_core(core); }
+void mpc_destroy(mpc_core *core) noexcept
+{
+	delete to_core(core);
+}
 
 void mpc_status(mpc_core *core, mpath_status_type type, const char *target_name,
 		const char *target_version, char *result, unsigned int maxlen) noexcept
@@ -37,9 +43,15 @@ int mpc_message(mpc_core *core, unsigned int argc, char **argv) noexcept
 	return to_core(core)->message(argc, argv);
 }
 
-void mpc_presuspend(mpc_core *core) noexcept { to_core(core)->presuspend(); }
+void mpc_presuspend(mpc_core *core) noexcept
+{
+	to_core(core)->presuspend();
+}
 
-void mpc_resume(mpc_core *core) noexcept { to_core(core)->resume(); }
+void mpc_resume(mpc_core *core) noexcept
+{
+	to_core(core)->resume();
+}
 
 int mpc_iterate_devices(mpc_core *core, int (*fn)(mpg_dev *dev, void *data), void *data) noexcept
 {

@@ -110,8 +110,8 @@ void Multipath::set_queue_if_no_path(bool queue, bool save_old)
 
 		if (save_old) {
 			if (queue_if_no_path_ && saved_queue_if_no_path_)
-				mpg_log(MP_LOG_ERR,
-					"QIFNP disabled but saved as enabled, saving again loses state, not saving!");
+				mpg_log(MP_LOG_ERR, "QIFNP disabled but saved as enabled, saving "
+						    "again loses state, not saving!");
 			else
 				saved_queue_if_no_path_ = queue_if_no_path_;
 		} else if (!queue && saved_queue_if_no_path_) {
@@ -179,8 +179,7 @@ int Multipath::group_action(const char *num_str, int action)
 {
 	unsigned int num;
 
-	if (!num_str || !mpg_parse_uint(num_str, &num) || !num || !nr_groups_ ||
-	    num > nr_groups_) {
+	if (!num_str || !mpg_parse_uint(num_str, &num) || !num || !nr_groups_ || num > nr_groups_) {
 		mpg_log(MP_LOG_WARN, "invalid PG number supplied to %s",
 			action == kSwitch ? "switch_pg_num" : "bypass_pg");
 		return -kEINVAL;

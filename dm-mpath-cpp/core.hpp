@@ -26,7 +26,7 @@ struct Path {
 };
 
 struct PathGroup {
-	unsigned int num = 0;		// 1-based, as in messages and status
+	unsigned int num = 0; // 1-based, as in messages and status
 	bool bypassed = false;
 	Path *paths = nullptr;
 	unsigned int nr_paths = 0;
@@ -41,21 +41,24 @@ public:
 	static int create(mpc_create_args *args, ArgSet as, Multipath **out);
 	~Multipath();
 
-	void status(mpath_status_type type, const char *target_name,
-		    const char *target_version, char *result, unsigned int maxlen);
+	void status(mpath_status_type type, const char *target_name, const char *target_version,
+		    char *result, unsigned int maxlen);
 	int message(unsigned int argc, char **argv);
 	void presuspend();
 	void resume();
 	int iterate_devices(int (*fn)(mpg_dev *dev, void *data), void *data);
 	int ioctl_device(mpg_dev **dev);
 
-	template <typename Unit> int map(Unit &unit, mpath_io &io);
-	template <typename Unit> int end_io(Unit &unit, mpath_io &io, unsigned char *status);
+	template <typename Unit>
+	int map(Unit &unit, mpath_io &io);
+	template <typename Unit>
+	int end_io(Unit &unit, mpath_io &io, unsigned char *status);
 
 	mpg_ctx *ctx() const { return ctx_; }
 
 private:
-	Multipath(mpg_ctx *ctx, bool bio_only) : ctx_(ctx), bio_only_(bio_only), bio_mode_(bio_only) {}
+	Multipath(mpg_ctx *ctx, bool bio_only) : ctx_(ctx), bio_only_(bio_only), bio_mode_(bio_only)
+	{}
 
 	int parse_features(ArgSet &as, const char **error);
 	int parse_hw_handler(ArgSet &as, const char **error);
@@ -76,16 +79,16 @@ private:
 	PathGroup *groups_ = nullptr;
 	unsigned int nr_groups_ = 0;
 	PathGroup *current_pg_ = nullptr;
-	PathGroup *next_pg_ = nullptr;	// switch_group request, taken by the next I/O
+	PathGroup *next_pg_ = nullptr; // switch_group request, taken by the next I/O
 	Path *current_path_ = nullptr;
 	unsigned int nr_valid_paths_ = 0;
 
 	// Mainline's MPATHF_QUEUE_IO: set until the first group is chosen.
 	bool queue_io_ = true;
 	bool queue_if_no_path_ = false;
-	bool saved_queue_if_no_path_ = false;	// across a flush suspend
+	bool saved_queue_if_no_path_ = false; // across a flush suspend
 	bool retain_attached_hw_handler_ = false;
-	bool bio_only_;			// the bio_multipath target
+	bool bio_only_; // the bio_multipath target
 	bool bio_mode_;
 	unsigned int pg_init_retries_ = 0;
 	unsigned int pg_init_delay_msecs_ = kPgInitDelayDefault;
@@ -94,7 +97,8 @@ private:
 
 // Maps one I/O: picks a path, or waits for one, or pushes the I/O back to dm
 // core during a noflush suspend, or fails it.
-template <typename Unit> int Multipath::map(Unit &unit, mpath_io &io)
+template <typename Unit>
+int Multipath::map(Unit &unit, mpath_io &io)
 {
 	Path *path;
 

@@ -72,7 +72,10 @@ private:
 	request **clone_;
 };
 
-Multipath *to_core(mpc_core *core) { return reinterpret_cast<Multipath *>(core); }
+Multipath *to_core(mpc_core *core)
+{
+	return reinterpret_cast<Multipath *>(core);
+}
 
 } // namespace
 } // namespace mpath

@@ -5,9 +5,27 @@
 // constructed (process context, may sleep), never for I/O.
 #include "util.hpp"
 
-void *operator new(size_t size) noexcept { return mpg_alloc(size); }
-void *operator new[](size_t size) noexcept { return mpg_alloc(size); }
-void operator delete(void *ptr) noexcept { mpg_free(ptr); }
-void operator delete[](void *ptr) noexcept { mpg_free(ptr); }
-void operator delete(void *ptr, size_t) noexcept { mpg_free(ptr); }
-void operator delete[](void *ptr, size_t) noexcept { mpg_free(ptr); }
+void *operator new(size_t size) noexcept
+{
+	return mpg_alloc(size);
+}
+void *operator new[](size_t size) noexcept
+{
+	return mpg_alloc(size);
+}
+void operator delete(void *ptr) noexcept
+{
+	mpg_free(ptr);
+}
+void operator delete[](void *ptr) noexcept
+{
+	mpg_free(ptr);
+}
+void operator delete(void *ptr, size_t) noexcept
+{
+	mpg_free(ptr);
+}
+void operator delete[](void *ptr, size_t) noexcept
+{
+	mpg_free(ptr);
+}

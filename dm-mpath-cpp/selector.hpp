@@ -69,6 +69,13 @@ public:
 		return false;
 	}
 
+	// Selectors of Linux 6.1 that this module does not offer yet.
+	static bool is_mainline_name(const char *name)
+	{
+		return word_is(name, "queue-length") || word_is(name, "service-time") ||
+		       word_is(name, "historical-service-time") || word_is(name, "io-affinity");
+	}
+
 	const char *name() const { return RoundRobin::kName; }
 	unsigned int table_args() const { return RoundRobin::kTableArgs; }
 	unsigned int info_args() const { return RoundRobin::kInfoArgs; }
@@ -94,7 +101,8 @@ public:
 
 	// Picks the next usable path among paths[0..nr); nullptr if none.
 	// Caller holds the target lock.
-	template <typename PathT> PathT *select(PathT *paths, unsigned int nr)
+	template <typename PathT>
+	PathT *select(PathT *paths, unsigned int nr)
 	{
 		for (unsigned int i = 0; i < nr; i++) {
 			unsigned int idx = (rr_.cursor + i) % nr;

@@ -56,7 +56,8 @@ int Multipath::parse_features(ArgSet &as, const char **error)
 
 	if (bio_only_) {
 		if (queue_mode_set && !want_bio) {
-			*error = "bio_multipath is bio-based only: use target multipath for queue_mode rq";
+			*error = "bio_multipath is bio-based only: use target multipath for "
+				 "queue_mode rq";
 			return -kEINVAL;
 		}
 		return 0;
@@ -99,7 +100,12 @@ int Multipath::parse_group(ArgSet &as, PathGroup &pg, const char **error)
 		*error = "not enough priority group arguments";
 		return -kEINVAL;
 	}
-	if (!pg.selector.init(as.shift())) {
+	const char *selector_name = as.shift();
+
+	if (!pg.selector.init(selector_name)) {
+		if (Selector::is_mainline_name(selector_name))
+			mpg_log(MP_LOG_ERR, "path selector %s is not supported by dm-mpath-cpp yet",
+				selector_name);
 		*error = "unknown path selector type";
 		return -kEINVAL;
 	}
@@ -243,8 +249,8 @@ char Multipath::group_state_locked(const PathGroup &pg) const
 	return &pg == current_pg_ ? 'A' : 'E';
 }
 
-void Multipath::status(mpath_status_type type, const char *target_name,
-		       const char *target_version, char *result, unsigned int maxlen)
+void Multipath::status(mpath_status_type type, const char *target_name, const char *target_version,
+		       char *result, unsigned int maxlen)
 {
 	Emitter emit(result, maxlen);
 	LockGuard guard(ctx_);
@@ -277,8 +283,8 @@ void Multipath::status(mpath_status_type type, const char *target_name,
 		emit("2 %u %u ", queue_io_ ? 1U : 0U, pg_init_count_);
 	} else {
 		emit("%u ", (queue_if_no_path_ ? 1U : 0U) + (pg_init_retries_ > 0) * 2U +
-			     (pg_init_delay_msecs_ != kPgInitDelayDefault) * 2U +
-			     (retain_attached_hw_handler_ ? 1U : 0U) + show_queue_mode * 2U);
+				    (pg_init_delay_msecs_ != kPgInitDelayDefault) * 2U +
+				    (retain_attached_hw_handler_ ? 1U : 0U) + show_queue_mode * 2U);
 		if (queue_if_no_path_)
 			emit("queue_if_no_path ");
 		if (pg_init_retries_)
@@ -290,7 +296,7 @@ void Multipath::status(mpath_status_type type, const char *target_name,
 		if (show_queue_mode)
 			emit("queue_mode bio ");
 	}
-	emit("0 ");	// hardware handler
+	emit("0 "); // hardware handler
 
 	if (next_pg_)
 		pg_num = next_pg_->num;

@@ -8,7 +8,10 @@
 
 using size_t = __SIZE_TYPE__;
 
-inline void *operator new(size_t, void *where) noexcept { return where; }
+inline void *operator new(size_t, void *where) noexcept
+{
+	return where;
+}
 
 namespace mpath {
 
@@ -110,7 +113,8 @@ public:
 			buf[0] = '\0';
 	}
 
-	template <typename... Args> void operator()(const char *fmt, Args... args)
+	template <typename... Args>
+	void operator()(const char *fmt, Args... args)
 	{
 		if (len_ < maxlen_)
 			len_ += mpg_scnprintf(buf_ + len_, maxlen_ - len_, fmt, args...);
@@ -127,12 +131,14 @@ inline bool word_is(const char *word, const char *name)
 	return word && !mpg_strcasecmp(word, name);
 }
 
-template <typename T> inline T read_once(const T &v)
+template <typename T>
+inline T read_once(const T &v)
 {
 	return __atomic_load_n(&v, __ATOMIC_RELAXED);
 }
 
-template <typename T> inline void write_once(T &v, T value)
+template <typename T>
+inline void write_once(T &v, T value)
 {
 	__atomic_store_n(&v, value, __ATOMIC_RELAXED);
 }

@@ -22,20 +22,28 @@ result() {	# result ok|fail NAME [DETAIL FILE]
 
 phase() { log "=== $* (at $((SECONDS - t0)) s)"; }
 
-# Counts the TAP lines a scenario printed; a bad exit with no failed line
-# (crash, timeout, kernel report) is one more failure.
+# Counts the TAP lines a scenario printed.  Kernel messages share the
+# console and may land in front of a TAP line, so matches are not anchored
+# and the total is checked against the scenario's own closing summary
+# ("# passed P failed F skipped S", one per scenario script).  A bad exit
+# status without a failed line (crash, timeout, kernel report) is a failure.
 count_tap() {	# count_tap NAME LOGFILE EXIT_STATUS
-	local name=$1 file=$2 rc=$3 p f s
-	p=$(grep -Ec '^ok [0-9]+ - ' "$file")
-	s=$(grep -Ec '^ok [0-9]+ - .*# SKIP' "$file")
-	f=$(grep -Ec '^not ok [0-9]+ - ' "$file")
-	grep -E '^(not ok [0-9]+ - |# )' "$file" | grep -v '^# passed' | sed 's/^/  /'
-	pass=$((pass + p - s)); skip=$((skip + s)); fail=$((fail + f))
-	log "$name: $((p - s)) passed, $f failed, $s skipped (exit $rc)"
+	local name=$1 file=$2 rc=$3 all p f s sp sf ss
+	all=$(grep -Eo '(not )?ok [0-9]+ - ' "$file" | wc -l)
+	f=$(grep -Eo 'not ok [0-9]+ - ' "$file" | wc -l)
+	s=$(grep -E 'ok [0-9]+ - .*# SKIP' "$file" | wc -l)
+	p=$((all - f - s))
+	read -r sp sf ss < <(grep -Eo 'passed [0-9]+ failed [0-9]+ skipped [0-9]+' "$file" |
+		awk '{ p += $2; f += $4; s += $6 } END { print p + 0, f + 0, s + 0 }')
+	grep -E 'not ok [0-9]+ - |^# ' "$file" | grep -v '^# passed' | sed 's/^/  /'
+	pass=$((pass + p)); skip=$((skip + s)); fail=$((fail + f))
+	log "$name: $p passed, $f failed, $s skipped (exit $rc)"
 	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
 		result fail "$name ran to a clean end (exit status $rc)" "$file"
-	elif [ "$p" = 0 ] && [ "$f" = 0 ]; then
+	elif [ "$all" = 0 ]; then
 		result fail "$name ran at least one test" "$file"
+	elif [ "$sp $sf $ss" != "$p $f $s" ]; then
+		result fail "$name: TAP lines ($p/$f/$s) match its summary ($sp/$sf/$ss)" "$file"
 	fi
 }
 
@@ -68,12 +76,37 @@ build "amd64 sparse (C=2)" amd64 C=2
 amd64_ok=$?
 build "uml W=1" uml W=1
 uml_ok=$?
+
+# The build must refuse C++ objects that need static constructors.
+ctor_probe() {
+	local dir=$CACHE/ctor-probe log=$logs/build-ctor-probe.log
+	rm -rf "$dir" && mkdir -p "$dir"
+	cp -r "$TOP/Kbuild" "$TOP/include" "$TOP/dm-mpath-cpp" "$dir/"
+	cat > "$dir/dm-mpath-cpp/ctor_probe.cpp" <<'PROBE'
+struct Probe {
+	Probe();
+	int v;
+};
+Probe::Probe() : v(1) {}
+Probe probe_object;
+PROBE
+	echo 'dm-mpath-cpp-y += dm-mpath-cpp/ctor_probe.o' >> "$dir/Kbuild"
+	if make -C "$(debian_headers_dir)" M="$dir" modules > "$log" 2>&1; then
+		result fail "build refuses static constructors (probe object accepted)" "$log"
+	elif grep -q "has static constructors" "$log"; then
+		result ok "build refuses static constructors"
+	else
+		result fail "build refuses static constructors (failed for another reason)" "$log"
+	fi
+	rm -rf "$dir"
+}
+ctor_probe
 amd64_ko=$CACHE/module-amd64/dm-mpath-cpp.ko
 uml_dir=$CACHE/module-uml
 
 phase "KUnit (UML)"
 if [ $uml_ok = 0 ]; then
-	"$scripts_dir/uml-run.sh" "$TOP/scripts/scenarios/kunit.sh" "$uml_dir" > "$logs/kunit.log" 2>&1
+	UML_KMEMLEAK=1 "$scripts_dir/uml-run.sh" "$TOP/scripts/scenarios/kunit.sh" "$uml_dir" > "$logs/kunit.log" 2>&1
 	count_tap "kunit" "$logs/kunit.log" $?
 else
 	result fail "kunit (no UML build)"
@@ -82,7 +115,7 @@ fi
 phase "scenarios (UML debug kernel)"
 if [ $uml_ok = 0 ]; then
 	for mode in rq bio biotarget; do
-		"$scripts_dir/uml-run.sh" "$TOP/scripts/scenarios/basic.sh" "$uml_dir/dm-mpath-cpp.ko" \
+		UML_KMEMLEAK=1 "$scripts_dir/uml-run.sh" "$TOP/scripts/scenarios/basic.sh" "$uml_dir/dm-mpath-cpp.ko" \
 			"$mode" > "$logs/uml-basic-$mode.log" 2>&1
 		count_tap "uml basic $mode" "$logs/uml-basic-$mode.log" $?
 	done

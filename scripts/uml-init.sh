@@ -88,7 +88,7 @@ fi
 
 # No udev in here: libdevmapper must create /dev/mapper nodes itself.
 export DM_DISABLE_UDEV=1
-unset UML_RUN_ENV
+unset UML_RUN_ENV mem uml_dir  # the last two are UML options init got as env
 
 cd "${UML_CWD:-/}" 2>/dev/null || { say "warning: cannot cd to '${UML_CWD:-}', using /"; cd /; }
 read -r kver < /proc/sys/kernel/osrelease
@@ -131,10 +131,11 @@ if [ "${UML_KMEMLEAK:-0}" != 0 ]; then
 			else
 				KML_FILTER=${UML_KMEMLEAK_FILTER:-'\+0x[0-9a-f]+/0x[0-9a-f]+ \[[A-Za-z0-9_]+\]\n|\] 0x[0-9a-f]+\n'}
 			fi
-			# vmalloc bookkeeping (vmap_area, vm_struct) shows up as leaked
-			# after a module's init vmallocs (scsi_debug's store); a real
-			# vmalloc leak is still reported through the area itself.
-			KML_EXCLUDE=${UML_KMEMLEAK_EXCLUDE-'\] (alloc_vmap_area|__get_vm_area_node)[.+]'}
+			# vmalloc bookkeeping (vmap_area, vm_struct, the area's pages
+			# array) shows up as leaked after a module's init vmallocs
+			# (scsi_debug's store); a real vmalloc leak is still reported
+			# through the area itself.
+			KML_EXCLUDE=${UML_KMEMLEAK_EXCLUDE-'\] (alloc_vmap_area|__get_vm_area_node)[.+]|\] __kmalloc_node[.+][^\n]*\n[^\n]*\] __vmalloc_node_range[.+]'}
 			export KML_FILTER KML_EXCLUDE
 			awk '
 				function flush() {

@@ -27,8 +27,10 @@
 #   UML_CMDLINE=...     extra kernel command-line words (KEY=val words become
 #                       environment variables of init and thus of SCRIPT)
 #   UML_PASS_ENV="A B"  host environment variables to pass into SCRIPT
-#   UML_REPORT_IGNORE=  extended regex; kernel report lines matching it are not
-#                       counted (for tests that provoke a warning on purpose)
+#   UML_REPORT_IGNORE=  extended regex; a kernel report (its header line and
+#                       the console lines up to the next report, at most 80)
+#                       that matches it is not counted (for tests that
+#                       provoke a warning on purpose)
 #   UML_KEEP=1          keep the temporary folder (console log, env file)
 # Console output goes to stdout as it happens; host-side messages go to stderr.
 set -uo pipefail
@@ -67,7 +69,7 @@ kill_uml() {
 }
 # shellcheck disable=SC2317  # called through the trap
 cleanup() {
-	kill_uml
+	kill_uml && [ -n "$pid" ] && wait "$pid" 2>/dev/null
 	[ -n "$teepid" ] && kill "$teepid" 2>/dev/null
 	if [ "${UML_KEEP:-0}" = 1 ]; then log "kept $tmp"; else rm -rf "$tmp"; fi
 }
@@ -104,14 +106,14 @@ console=$tmp/console.log
 mkfifo "$tmp/fifo"
 tee "$console" < "$tmp/fifo" &
 teepid=$!
-start=$(date +%s)
+start=$SECONDS
 # cwd in the temp folder and no core dumps: a panicking UML abort()s.
 (cd "$tmp" && ulimit -c 0 && exec "$kernel" "${cmdline[@]}") </dev/null >"$tmp/fifo" 2>&1 &
 pid=$!
 
 timed_out=0
 while kill -0 "$pid" 2>/dev/null; do
-	if [ $(( $(date +%s) - start )) -ge "$timeout" ]; then
+	if [ $((SECONDS - start)) -ge "$timeout" ]; then
 		timed_out=1
 		break
 	fi
@@ -122,11 +124,11 @@ if [ $timed_out = 1 ]; then
 	wait "$pid" 2>/dev/null
 	status=124
 else
-	wait "$pid"; status=$?
+	wait "$pid" 2>/dev/null; status=$?
 	kill_uml     # normally nothing left; make sure
 fi
 wait "$teepid" 2>/dev/null; teepid=
-elapsed=$(( $(date +%s) - start ))
+elapsed=$((SECONDS - start))
 
 if [ $timed_out = 1 ]; then
 	log "TIMEOUT: UML killed after ${timeout}s (UML_TIMEOUT); $script did not finish"
@@ -145,7 +147,7 @@ fi
 #    fork_handler -> force_flush_all walks the VMA maple tree without
 #    mmap_read_lock; printed once per boot (once per call site), at the first
 #    fork of a new process. Not ours; lockdep stays enabled after it.
-REPORT_HDR='\[ *[0-9]+\.[0-9]+\] (.*[^A-Za-z])?(BUG: |WARNING: |UBSAN:|Oops|kernel BUG|Kernel panic|blocked for more than|possible circular locking|possible recursive locking|inconsistent lock state|ODEBUG: |INFO: task |INFO: lockdep|rcu.*stall)|^kmemleak: unreferenced object'
+REPORT_HDR='\[ *[0-9]+\.[0-9]+\] (.*[^A-Za-z])?(BUG: |WARNING: |UBSAN:|Oops|kernel BUG|Kernel panic|blocked for more than|possible circular locking|possible recursive locking|inconsistent lock state|ODEBUG: |INFO: task |INFO: lockdep|detected stall)|^kmemleak: unreferenced object'
 REPORT_IGNORE=${UML_REPORT_IGNORE:-}
 export REPORT_HDR REPORT_IGNORE
 tr -d '\r' < "$console" | awk '

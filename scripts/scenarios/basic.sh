@@ -47,6 +47,15 @@ t_eq "[$mode] dmsetup table" "0 $sectors $target $tfeatures 0 1 1 round-robin 0 
 t_eq "[$mode] status before I/O" "0 $sectors $target 2 1 0 0 1 1 E 0 2 0 $a A 0 $b A 0 " \
 	"$(dmsetup status "$map")"
 
+# --- paths given by device name are shown as major:minor ---
+t_check "[$mode] reload with /dev names" dmsetup reload "$map" --table \
+	"0 $sectors $target $features 0 1 1 round-robin 0 2 1 ${disks[0]} 1 ${disks[1]} 1"
+t_check "[$mode] resume" dmsetup resume "$map"
+t_eq "[$mode] table after reload" "0 $sectors $target $tfeatures 0 1 1 round-robin 0 2 1 $a 1 $b 1 " \
+	"$(dmsetup table "$map")"
+t_refused "[$mode] unsupported selector refused" dmsetup reload "$map" --table \
+	"0 $sectors $target $features 0 1 1 service-time 0 2 2 $a 1 1 $b 1 1"
+
 # --- data written through the map reads back the same everywhere ---
 work=$(mktemp -d)
 head -c $((4 << 20)) /dev/urandom > "$work/data"
@@ -74,7 +83,7 @@ if command -v fio >/dev/null; then
 	# From the scratch dir: fio writes its verify state file to the cwd.
 	(cd "$work" && exec fio --name=verify --filename="$dev" --rw=randwrite --bs=4k \
 		--size=16M --direct=1 --ioengine=psync --verify=crc32c --do_verify=1 \
-		--verify_fatal=1 --output="$work/fio.log" 2>>"$work/fio.log") &
+		--verify_fatal=1 --eta=never --output="$work/fio.log" 2>>"$work/fio.log") &
 	fio_pid=$!
 	sleep 1
 	echo offline > "/sys/block/${disks[0]##*/}/device/state"

@@ -16,8 +16,12 @@
 #                             "# passed P failed F skipped S";
 #                             returns 1 if anything failed, so a scenario
 #                             that ends with `t_done` exits 1 on failures
-# Each t_* returns 0 on ok/skip and 1 on failure, so `t_check ... || exit 1`
-# stops a scenario at the first failure when later steps depend on it.
+# Each t_* returns 0 on ok/skip and 1 on failure, so
+# `t_check ... || { t_done; exit 1; }` stops a scenario at the first failure
+# when later steps depend on it. t_check runs CMD in a subshell (variables it
+# sets are lost) with stdin untouched.
+# Speed: in the debug UML kernel every fork+exec costs ~0.1 s and a dmsetup
+# call ~0.2-0.5 s; avoid tight loops of external commands.
 #
 # Block device helpers:
 #   wait_for COND TIMEOUT         poll COND every 0.1 s for up to TIMEOUT seconds;
