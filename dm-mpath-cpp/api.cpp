@@ -48,6 +48,11 @@ void mpc_presuspend(mpc_core *core) noexcept
 	to_core(core)->presuspend();
 }
 
+void mpc_nopath_timeout(mpc_core *core) noexcept
+{
+	to_core(core)->nopath_timeout();
+}
+
 void mpc_resume(mpc_core *core) noexcept
 {
 	to_core(core)->resume();

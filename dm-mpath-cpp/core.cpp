@@ -78,6 +78,19 @@ void Multipath::fail_path_locked(Path &path)
 	if (&path == current_path_)
 		current_path_ = nullptr;
 	mpg_path_event(ctx_, 1, path.dev, nr_valid_paths_);
+	arm_nopath_timer_locked();
+}
+
+// Queueing with no path left: bound the wait if the module parameter says so.
+void Multipath::arm_nopath_timer_locked()
+{
+	if (!nr_valid_paths_ && queue_if_no_path_)
+		mpg_nopath_timer_arm(ctx_);
+}
+
+void Multipath::nopath_timeout()
+{
+	set_queue_if_no_path(false, false);
 }
 
 int Multipath::reinstate_path(Path &path)
@@ -96,6 +109,7 @@ int Multipath::reinstate_path(Path &path)
 		}
 		mpg_path_event(ctx_, 0, path.dev, nr_valid_paths_);
 	}
+	mpg_nopath_timer_stop(ctx_);
 	if (kick)
 		mpg_kick_waiting_io(ctx_);
 	return 0;
@@ -212,10 +226,13 @@ int Multipath::message(unsigned int argc, char **argv)
 	if (argc == 1) {
 		if (word_is(argv[0], "queue_if_no_path")) {
 			set_queue_if_no_path(true, false);
+			LockGuard guard(ctx_);
+			arm_nopath_timer_locked();
 			return 0;
 		}
 		if (word_is(argv[0], "fail_if_no_path")) {
 			set_queue_if_no_path(false, false);
+			mpg_nopath_timer_stop(ctx_);
 			return 0;
 		}
 	}

@@ -46,6 +46,7 @@ public:
 	int message(unsigned int argc, char **argv);
 	void presuspend();
 	void resume();
+	void nopath_timeout();
 	int iterate_devices(int (*fn)(mpg_dev *dev, void *data), void *data);
 	int ioctl_device(mpg_dev **dev);
 
@@ -71,6 +72,7 @@ private:
 	void fail_path_locked(Path &path);
 	int reinstate_path(Path &path);
 	void set_queue_if_no_path(bool queue, bool save_old);
+	void arm_nopath_timer_locked();
 	int path_action(const char *dev_name, bool fail);
 	int group_action(const char *num_str, int action);
 	char group_state_locked(const PathGroup &pg) const;

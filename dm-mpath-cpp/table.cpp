@@ -233,6 +233,10 @@ int Multipath::create(mpc_create_args *args, ArgSet as, Multipath **out)
 		goto bad;
 	}
 
+	{
+		LockGuard guard(m->ctx_);
+		m->arm_nopath_timer_locked(); // a table without paths
+	}
 	args->bio_mode = m->bio_mode_;
 	*out = m;
 	return 0;

@@ -17,6 +17,7 @@
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/timer.h>
 #include <linux/workqueue.h>
 
 #include "mpath_seam.h"
@@ -51,6 +52,7 @@ struct mpg_ctx {
 	struct work_struct kick_work;	/* re-maps parked_bios */
 	struct work_struct event_work;	/* dm_table_event() needs process context */
 	struct mutex message_lock;	/* serialises messages */
+	struct timer_list nopath_timer;	/* queue_if_no_path_timeout_secs */
 };
 
 /*
@@ -74,6 +76,10 @@ struct mpg_bio_io {
 	struct mpath_io io;
 	struct mpg_bio_record record;
 };
+
+static unsigned long queue_if_no_path_timeout_secs;
+module_param(queue_if_no_path_timeout_secs, ulong, 0644);
+MODULE_PARM_DESC(queue_if_no_path_timeout_secs, "No available paths queue IO timeout in seconds");
 
 /* Re-maps parked bios; WQ_MEM_RECLAIM so it runs under memory pressure. */
 static struct workqueue_struct *kick_wq;
@@ -153,6 +159,29 @@ void mpg_table_event(struct mpg_ctx *ctx)
 int mpg_noflush_suspending(struct mpg_ctx *ctx)
 {
 	return dm_noflush_suspending(ctx->ti);
+}
+
+void mpg_nopath_timer_arm(struct mpg_ctx *ctx)
+{
+	unsigned long timeout = READ_ONCE(queue_if_no_path_timeout_secs) * HZ;
+
+	lockdep_assert_held(&ctx->lock);
+	if (timeout)
+		mod_timer(&ctx->nopath_timer, jiffies + timeout);
+}
+
+void mpg_nopath_timer_stop(struct mpg_ctx *ctx)
+{
+	del_timer_sync(&ctx->nopath_timer);
+}
+
+static void nopath_timer_fn(struct timer_list *t)
+{
+	struct mpg_ctx *ctx = from_timer(ctx, t, nopath_timer);
+
+	DMWARN("queue_if_no_path timeout on %s, failing queued IO",
+	       dm_table_device_name(ctx->ti->table));
+	mpc_nopath_timeout(ctx->core);
 }
 
 void mpg_kick_waiting_io(struct mpg_ctx *ctx)
@@ -285,10 +314,12 @@ static int mp_ctr_common(struct dm_target *ti, unsigned int argc, char **argv,
 	INIT_WORK(&ctx->kick_work, kick_work_fn);
 	INIT_WORK(&ctx->event_work, event_work_fn);
 	mutex_init(&ctx->message_lock);
+	timer_setup(&ctx->nopath_timer, nopath_timer_fn, 0);
 
 	args.ctx = ctx;
 	r = mpc_create(&args, argc, argv, &ctx->core);
 	if (r) {
+		del_timer_sync(&ctx->nopath_timer);
 		ti->error = (char *)args.error;
 		mutex_destroy(&ctx->message_lock);
 		kfree(ctx);
@@ -322,6 +353,7 @@ static void mp_dtr(struct dm_target *ti)
 {
 	struct mpg_ctx *ctx = ti->private;
 
+	del_timer_sync(&ctx->nopath_timer);
 	flush_work(&ctx->kick_work);
 	flush_work(&ctx->event_work);
 	/* dm core suspended the device first: nothing may still be parked. */

@@ -102,6 +102,13 @@ void mpg_path_event(struct mpg_ctx *ctx, int failed, const struct mpg_dev *dev,
 /* Bump the dm event counter from process context (group state changes). */
 void mpg_table_event(struct mpg_ctx *ctx) MPATH_NOEXCEPT;
 int mpg_noflush_suspending(struct mpg_ctx *ctx) MPATH_NOEXCEPT;
+/*
+ * queue_if_no_path_timeout_secs: arm (if the parameter is set) or stop the
+ * timer that ends queueing when no path came back.  Arming is done locked;
+ * stopping waits for a running expiry, so it is done unlocked.
+ */
+void mpg_nopath_timer_arm(struct mpg_ctx *ctx) MPATH_NOEXCEPT;
+void mpg_nopath_timer_stop(struct mpg_ctx *ctx) MPATH_NOEXCEPT;
 /* Re-run I/O waiting for a path: parked bios, delay-requeued requests. */
 void mpg_kick_waiting_io(struct mpg_ctx *ctx) MPATH_NOEXCEPT;
 
@@ -138,6 +145,8 @@ void mpc_status(struct mpc_core *core, enum mpath_status_type type,
 		char *result, unsigned int maxlen) MPATH_NOEXCEPT;
 int mpc_message(struct mpc_core *core, unsigned int argc, char **argv) MPATH_NOEXCEPT;
 void mpc_presuspend(struct mpc_core *core) MPATH_NOEXCEPT;
+/* The nopath timer expired: stop queueing so waiting I/O fails. */
+void mpc_nopath_timeout(struct mpc_core *core) MPATH_NOEXCEPT;
 void mpc_resume(struct mpc_core *core) MPATH_NOEXCEPT;
 int mpc_iterate_devices(struct mpc_core *core,
 			int (*fn)(struct mpg_dev *dev, void *data), void *data) MPATH_NOEXCEPT;

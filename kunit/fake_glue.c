@@ -105,6 +105,17 @@ int mpg_noflush_suspending(struct mpg_ctx *ctx)
 	return ctx->noflush_suspending;
 }
 
+void mpg_nopath_timer_arm(struct mpg_ctx *ctx)
+{
+	lockdep_assert_held(&ctx->lock);
+	ctx->timer_arms++;
+}
+
+void mpg_nopath_timer_stop(struct mpg_ctx *ctx)
+{
+	ctx->timer_stops++;
+}
+
 void mpg_kick_waiting_io(struct mpg_ctx *ctx)
 {
 	ctx->kicks++;

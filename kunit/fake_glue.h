@@ -31,6 +31,8 @@ struct mpg_ctx {
 	unsigned int nr_events;
 	unsigned int table_events;
 	unsigned int kicks;
+	unsigned int timer_arms;
+	unsigned int timer_stops;
 	unsigned int parked;
 	unsigned int restored;
 	int noflush_suspending;

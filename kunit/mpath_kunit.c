@@ -466,6 +466,38 @@ static void test_suspend_resume(struct kunit *test)
 	destroy(test, fx);
 }
 
+static void test_nopath_timer(struct kunit *test)
+{
+	const char *table = "1 queue_if_no_path 0 1 1 round-robin 0 2 1 8:16 1 8:32 1";
+	struct fixture *fx = new_fixture(test, table, 0);
+	struct mpath_io io;
+	const char *dev;
+
+	/* Armed only when the last path fails while queueing. */
+	KUNIT_EXPECT_EQ(test, fx->ctx.timer_arms, 0U);
+	KUNIT_EXPECT_EQ(test, message(test, fx, "fail_path 8:16"), 0);
+	KUNIT_EXPECT_EQ(test, fx->ctx.timer_arms, 0U);
+	KUNIT_EXPECT_EQ(test, message(test, fx, "fail_path 8:32"), 0);
+	KUNIT_EXPECT_EQ(test, fx->ctx.timer_arms, 1U);
+	KUNIT_EXPECT_EQ(test, map_rq(fx, &io, &dev), MP_MAPIO_DELAY_REQUEUE);
+
+	/* Expiry ends queueing: waiting I/O is kicked and now fails. */
+	mpc_nopath_timeout(fx->core);
+	KUNIT_EXPECT_EQ(test, fx->ctx.kicks, 1U);
+	KUNIT_EXPECT_EQ(test, map_rq(fx, &io, &dev), MP_MAPIO_KILL);
+	KUNIT_EXPECT_STREQ(test, status(fx, MP_STATUS_TABLE),
+			   "0 0 1 1 round-robin 0 2 1 8:16 1 8:32 1 ");
+
+	/* queue_if_no_path again with no path: armed again; a path back stops it. */
+	KUNIT_EXPECT_EQ(test, message(test, fx, "queue_if_no_path"), 0);
+	KUNIT_EXPECT_EQ(test, fx->ctx.timer_arms, 2U);
+	KUNIT_EXPECT_EQ(test, message(test, fx, "reinstate_path 8:16"), 0);
+	KUNIT_EXPECT_EQ(test, fx->ctx.timer_stops, 1U);
+	KUNIT_EXPECT_EQ(test, message(test, fx, "fail_if_no_path"), 0);
+	KUNIT_EXPECT_EQ(test, fx->ctx.timer_stops, 2U);
+	destroy(test, fx);
+}
+
 static void test_ima_status(struct kunit *test)
 {
 	struct fixture *fx = new_fixture(test, two_paths, 0);
@@ -498,6 +530,7 @@ static struct kunit_case mpath_core_cases[] = {
 	KUNIT_CASE(test_groups),
 	KUNIT_CASE(test_bad_messages),
 	KUNIT_CASE(test_suspend_resume),
+	KUNIT_CASE(test_nopath_timer),
 	KUNIT_CASE(test_ima_status),
 	KUNIT_CASE(test_status_truncation),
 	{}

@@ -119,6 +119,18 @@ if [ $uml_ok = 0 ]; then
 			"$mode" > "$logs/uml-basic-$mode.log" 2>&1
 		count_tap "uml basic $mode" "$logs/uml-basic-$mode.log" $?
 	done
+	for mode in rq bio biotarget; do
+		UML_KMEMLEAK=1 "$scripts_dir/uml-run.sh" "$TOP/scripts/scenarios/suspend.sh" \
+			"$uml_dir/dm-mpath-cpp.ko" "$mode" > "$logs/uml-suspend-$mode.log" 2>&1
+		count_tap "uml suspend $mode" "$logs/uml-suspend-$mode.log" $?
+	done
+	# The same suspend scenario against Linux's own target: proves the
+	# expectations above are mainline behaviour, not ours.
+	for mode in rq bio; do
+		"$scripts_dir/uml-run.sh" "$TOP/scripts/scenarios/suspend.sh" stock "$mode" \
+			> "$logs/uml-suspend-stock-$mode.log" 2>&1
+		count_tap "uml suspend $mode (stock target)" "$logs/uml-suspend-stock-$mode.log" $?
+	done
 	"$scripts_dir/uml-run.sh" "$TOP/scripts/scenarios/conflict.sh" "$uml_dir/dm-mpath-cpp.ko" \
 		> "$logs/uml-conflict.log" 2>&1
 	count_tap "uml conflict" "$logs/uml-conflict.log" $?
@@ -128,6 +140,7 @@ phase "scenarios (Debian stock kernel, QEMU)"
 if [ $amd64_ok = 0 ]; then
 	"$scripts_dir/qemu-debian.sh" --module "$amd64_ko" \
 		--file "$TOP/scripts/scenarios/lib.sh" --file "$TOP/scripts/scenarios/basic.sh" \
+		--file "$TOP/scripts/scenarios/suspend.sh" \
 		"$TOP/scripts/scenarios/all-modes.sh" /modules/dm-mpath-cpp.ko \
 		> "$logs/qemu-basic.log" 2>&1
 	count_tap "qemu basic" "$logs/qemu-basic.log" $?
