@@ -8,13 +8,7 @@ ko=${1:?usage: basic.sh MODULE.ko rq|bio|biotarget}
 mode=${2:?usage: basic.sh MODULE.ko rq|bio|biotarget}
 map=mpath_$mode
 
-case $mode in
-rq)		target=multipath; features="0"; tfeatures="0" ;;
-bio)		target=multipath; features="2 queue_mode bio"
-		tfeatures="3 retain_attached_hw_handler queue_mode bio" ;;
-biotarget)	target=bio_multipath; features="0"; tfeatures="0" ;;
-*)		echo "unknown mode $mode" >&2; exit 2 ;;
-esac
+mode_features "$mode" || exit 2
 
 cleanup() {
 	dmsetup remove "$map" 2>/dev/null

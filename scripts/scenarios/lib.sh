@@ -66,17 +66,25 @@ t_skip() {
 	return 0
 }
 
-t_check() {
-	local name=$1 out rc; shift
+# _t_expect ok|fail NAME CMD...: runs CMD and reports whether it succeeded
+# (ok) or was refused (fail) as expected.
+_t_expect() {
+	local want=$1 name=$2 out rc; shift 2
 	out=$("$@" 2>&1); rc=$?
-	if [ $rc -eq 0 ]; then
+	if { [ "$want" = ok ] && [ $rc -eq 0 ]; } || { [ "$want" = fail ] && [ $rc -ne 0 ]; }; then
 		t_ok "$name"
-	else
-		t_fail "$name" "command: ${*@Q}" "exit status: $rc"
-		[ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/  /' | _t_detail
-		return 1
+		return 0
 	fi
+	if [ "$want" = ok ]; then
+		t_fail "$name" "command: ${*@Q}" "exit status: $rc"
+	else
+		t_fail "$name" "command succeeded but should have failed: ${*@Q}"
+	fi
+	[ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/  /' | _t_detail
+	return 1
 }
+
+t_check() { _t_expect ok "$@"; }
 
 t_eq() {
 	if [ "$2" = "$3" ]; then
@@ -167,14 +175,22 @@ path_state() {
 }
 
 # t_refused NAME CMD [ARG...]: ok if CMD fails (bad input must be refused).
-t_refused() {
-	local name=$1 out rc; shift
-	out=$("$@" 2>&1); rc=$?
-	if [ $rc -ne 0 ]; then
-		t_ok "$name"
-	else
-		t_fail "$name" "command succeeded but should have failed: ${*@Q}"
-		[ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/  /' | _t_detail
-		return 1
-	fi
+t_refused() { _t_expect fail "$@"; }
+
+# mode_features MODE [queue_if_no_path]: for scenario MODE (rq, bio:
+# multipath with queue_mode bio, biotarget: bio_multipath) sets $target,
+# $features (table words) and $tfeatures (the words dmsetup table prints
+# back, in mainline's order).
+mode_features() {
+	local ctr=() out=()
+	if [ "${2:-}" = queue_if_no_path ]; then ctr+=(queue_if_no_path); out+=(queue_if_no_path); fi
+	case $1 in
+	rq)		target=multipath ;;
+	bio)		target=multipath; ctr+=(queue_mode bio)
+			out+=(retain_attached_hw_handler queue_mode bio) ;;
+	biotarget)	target=bio_multipath ;;
+	*)		echo "unknown mode $1" >&2; return 1 ;;
+	esac
+	features="${#ctr[@]}${ctr[*]:+ ${ctr[*]}}"
+	tfeatures="${#out[@]}${out[*]:+ ${out[*]}}"
 }

@@ -12,13 +12,8 @@ ko=${1:?usage: suspend.sh MODULE.ko rq|bio|biotarget}
 mode=${2:?usage: suspend.sh MODULE.ko rq|bio|biotarget}
 map=susp_$mode
 
-case $mode in
-rq)		target=multipath; features="1 queue_if_no_path"; qfeat="1 queue_if_no_path" ;;
-bio)		target=multipath; features="3 queue_if_no_path queue_mode bio"
-		qfeat="4 queue_if_no_path retain_attached_hw_handler queue_mode bio" ;;
-biotarget)	target=bio_multipath; features="1 queue_if_no_path"; qfeat="1 queue_if_no_path" ;;
-*)		echo "unknown mode $mode" >&2; exit 2 ;;
-esac
+mode_features "$mode" queue_if_no_path || exit 2
+qfeat=$tfeatures
 
 cleanup() {
 	[ -n "${writer:-}" ] && kill "$writer" 2>/dev/null
