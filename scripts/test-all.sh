@@ -123,6 +123,9 @@ if [ $uml_ok = 0 ]; then
 		UML_KMEMLEAK=1 "$scripts_dir/uml-run.sh" "$TOP/scripts/scenarios/suspend.sh" \
 			"$uml_dir/dm-mpath-cpp.ko" "$mode" > "$logs/uml-suspend-$mode.log" 2>&1
 		count_tap "uml suspend $mode" "$logs/uml-suspend-$mode.log" $?
+		UML_KMEMLEAK=1 "$scripts_dir/uml-run.sh" "$TOP/scripts/scenarios/multi.sh" \
+			"$uml_dir/dm-mpath-cpp.ko" "$mode" > "$logs/uml-multi-$mode.log" 2>&1
+		count_tap "uml multi $mode" "$logs/uml-multi-$mode.log" $?
 	done
 	# The same suspend scenario against Linux's own target: proves the
 	# expectations above are mainline behaviour, not ours.
@@ -140,7 +143,7 @@ phase "scenarios (Debian stock kernel, QEMU)"
 if [ $amd64_ok = 0 ]; then
 	"$scripts_dir/qemu-debian.sh" --module "$amd64_ko" \
 		--file "$TOP/scripts/scenarios/lib.sh" --file "$TOP/scripts/scenarios/basic.sh" \
-		--file "$TOP/scripts/scenarios/suspend.sh" \
+		--file "$TOP/scripts/scenarios/suspend.sh" --file "$TOP/scripts/scenarios/multi.sh" \
 		"$TOP/scripts/scenarios/all-modes.sh" /modules/dm-mpath-cpp.ko \
 		> "$logs/qemu-basic.log" 2>&1
 	count_tap "qemu basic" "$logs/qemu-basic.log" $?

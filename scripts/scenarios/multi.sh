@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Waiting I/O moved to other paths, and bio_multipath twice in one table
+# (issue 4, rules 7 and 8), over four scsi_debug paths to one LUN.
+#   multi.sh MODULE.ko MODE      MODE: rq | bio | biotarget
+. "$(dirname "$0")/lib.sh"
+ko=${1:?usage: multi.sh MODULE.ko rq|bio|biotarget}
+mode=${2:?usage: multi.sh MODULE.ko rq|bio|biotarget}
+map=multi_$mode
+mode_features "$mode" queue_if_no_path || exit 2
+
+cleanup() {
+	[ -n "${writer:-}" ] && kill "$writer" 2>/dev/null
+	dmsetup resume "$map" 2>/dev/null
+	dmsetup remove "$map" 2>/dev/null
+	rmmod dm-mpath-cpp 2>/dev/null
+	rmmod scsi_debug 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+work=$(mktemp -d)
+
+modprobe dm-mod 2>/dev/null
+t_check "[$mode] module loads" insmod "$ko" || { t_done; exit 1; }
+disks=()
+found=$(scsi_debug_paths 4 dev_size_mb=16) && mapfile -t disks <<< "$found"
+[ ${#disks[@]} -eq 4 ] || { t_fail "[$mode] four scsi_debug paths"; t_done; exit 1; }
+mm=()
+for d in "${disks[@]}"; do mm+=("$(dev_majmin "$d")"); done
+sectors=$(blockdev --getsz "${disks[0]}")
+dev=/dev/mapper/$map
+group() { echo "round-robin 0 2 1 $1 1 $2 1"; }
+
+# Writes 1 MiB of a fresh pattern at byte offset $1 in the background.
+start_writer() {
+	head -c $((1 << 20)) /dev/urandom > "$work/pattern"
+	dd if="$work/pattern" of="$dev" bs=64k seek=$(($1 / 65536)) oflag=direct status=none &
+	writer=$!
+	writer_offset=$1
+}
+finish_writer() {
+	if wait_for "! kill -0 $writer" "$1"; then
+		wait "$writer"; local rc=$?; writer=; return $rc
+	fi
+	return 124
+}
+pattern_on_disk() {	# read back through a path not used by the map
+	cmp "$work/pattern" <(dd if="${disks[$1]}" bs=64k skip=$((writer_offset / 65536)) \
+		count=16 iflag=direct status=none)
+}
+
+# --- rule 7: a new table whose paths are other devices onto the same data ---
+t_check "[$mode] create map on paths 1-2" dmsetup create "$map" --table \
+	"0 $sectors $target $features 0 1 1 $(group "${mm[0]}" "${mm[1]}")" || { t_done; exit 1; }
+wait_for test -b "$dev" 5
+dmsetup message "$map" 0 fail_path "${mm[0]}"
+dmsetup message "$map" 0 fail_path "${mm[1]}"
+start_writer $((2 << 20))
+sleep 2
+t_check "[$mode] write waits with no path" kill -0 "$writer"
+t_check "[$mode] noflush suspend" timeout 30 dmsetup suspend --noflush "$map"
+t_check "[$mode] load a table on paths 3-4" dmsetup reload "$map" --table \
+	"0 $sectors $target $features 0 1 1 $(group "${mm[2]}" "${mm[3]}")"
+t_check "[$mode] resume" dmsetup resume "$map"
+finish_writer 20
+t_eq "[$mode] the pushed-back write completed on the new paths" 0 $?
+t_check "[$mode] data on disk is the written pattern" pattern_on_disk 0
+dmsetup remove "$map"
+
+# --- rule 8: two bio_multipath targets in one table ---
+if [ "$mode" = biotarget ]; then
+	half=$((sectors / 2))
+	t_check "[$mode] two targets in one table" dmsetup create "$map" --table \
+"0 $half $target $features 0 1 1 $(group "${mm[0]}" "${mm[1]}")
+$half $((sectors - half)) $target $features 0 1 1 $(group "${mm[2]}" "${mm[3]}")"
+	wait_for test -b "$dev" 5
+	t_eq "[$mode] table lists both targets" \
+"0 $half $target $tfeatures 0 1 1 $(group "${mm[0]}" "${mm[1]}") 
+$half $((sectors - half)) $target $tfeatures 0 1 1 $(group "${mm[2]}" "${mm[3]}") " \
+		"$(dmsetup table "$map")"
+	# A write across the boundary while the second target has no path.
+	dmsetup message "$map" "$half" fail_path "${mm[2]}"
+	dmsetup message "$map" "$half" fail_path "${mm[3]}"
+	start_writer $((half * 512 - (512 << 10)))
+	sleep 2
+	t_check "[$mode] spanning write waits for the second target" kill -0 "$writer"
+	t_check "[$mode] noflush suspend with a write across targets" \
+		timeout 30 dmsetup suspend --noflush "$map"
+	t_check "[$mode] resume" dmsetup resume "$map"
+	sleep 1
+	t_check "[$mode] still waiting after resume without a path" kill -0 "$writer"
+	dmsetup message "$map" "$half" reinstate_path "${mm[3]}"
+	finish_writer 20
+	t_eq "[$mode] spanning write completed after reinstate" 0 $?
+	t_check "[$mode] data across the boundary is right" pattern_on_disk 1
+	dmsetup message "$map" "$half" fail_path "${mm[3]}"
+	dmsetup message "$map" "$half" fail_if_no_path
+	t_refused "[$mode] first half still works, second half fails without queueing" \
+		sh -c "dd if=$dev of=/dev/null bs=4k count=1 iflag=direct status=none &&
+		       dd if=$dev of=/dev/null bs=4k skip=$((half / 8)) count=1 iflag=direct status=none"
+	t_check "[$mode] first half still readable" \
+		dd if="$dev" of=/dev/null bs=4k count=1 iflag=direct status=none
+fi
+t_done
