@@ -62,6 +62,19 @@ for d in "$dev" "${disks[@]}"; do
 		cmp -n $((4 << 20)) "$work/data" <(dd if="$d" bs=64k count=64 iflag=direct status=none)
 done
 
+# --- a medium error is the caller's: returned, and the path stays usable ---
+sdbg=/sys/bus/pseudo/drivers/scsi_debug
+echo 60000 > /sys/module/scsi_debug/parameters/medium_error_start
+echo 8 > /sys/module/scsi_debug/parameters/medium_error_count
+echo 2 > $sdbg/opts	# SDEBUG_OPT_MEDIUM_ERR: reads of sectors 60000-60007 fail
+t_refused "[$mode] read of a bad sector returns the error" \
+	dd if="$dev" of=/dev/null bs=4k skip=7500 count=1 iflag=direct status=none
+t_eq "[$mode] a medium error fails no path" "0 $sectors $target 2 0 0 0 1 1 A 0 2 0 $a A 0 $b A 0 " \
+	"$(dmsetup status "$map")"
+echo 0 > $sdbg/opts
+t_check "[$mode] the same sector reads again once the medium is good" \
+	dd if="$dev" of=/dev/null bs=4k skip=7500 count=1 iflag=direct status=none
+
 # --- fail_path / reinstate_path ---
 t_check "[$mode] fail_path message" dmsetup message "$map" 0 fail_path "$a"
 t_eq "[$mode] status with a failed path" "0 $sectors $target 2 0 0 0 1 1 A 0 2 0 $a F 1 $b A 0 " \
