@@ -137,8 +137,11 @@ if [ "${UML_KMEMLEAK:-0}" != 0 ]; then
 			# through the area itself.
 			# Scenarios insmod the module under test; records made under
 			# modprobe belong to helper modules (scsi_debug leaves a 96-byte
-			# object from its init whether or not our module ever loaded).
-			KML_EXCLUDE=${UML_KMEMLEAK_EXCLUDE-'\] (alloc_vmap_area|__get_vm_area_node)[.+]|\] __kmalloc_node[.+][^\n]*\n[^\n]*\] __vmalloc_node_range[.+]|comm "modprobe"'}
+			# object from its init whether or not our module ever loaded),
+			# and records made by the boot task (swapper, kernel_init) are the
+			# kernel's own (its freed __init code shows as unresolved
+			# addresses, which the filter would otherwise count).
+			KML_EXCLUDE=${UML_KMEMLEAK_EXCLUDE-'\] (alloc_vmap_area|__get_vm_area_node)[.+]|\] __kmalloc_node[.+][^\n]*\n[^\n]*\] __vmalloc_node_range[.+]|comm "modprobe"|comm "swapper|\] kernel_init[.+]'}
 			export KML_FILTER KML_EXCLUDE
 			awk '
 				function flush() {
