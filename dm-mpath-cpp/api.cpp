@@ -5,15 +5,7 @@
 #include "core.hpp"
 
 using mpath::Multipath;
-
-namespace {
-
-Multipath *to_core(mpc_core *core)
-{
-	return reinterpret_cast<Multipath *>(core);
-}
-
-} // namespace
+using mpath::to_core;
 
 extern "C" {
 

@@ -97,6 +97,12 @@ private:
 	unsigned int pg_init_count_ = 0;
 };
 
+// The glue's opaque handle is the core object itself.
+inline Multipath *to_core(mpc_core *core)
+{
+	return reinterpret_cast<Multipath *>(core);
+}
+
 // Maps one I/O: picks a path, or waits for one, or pushes the I/O back to dm
 // core during a noflush suspend, or fails it.
 template <typename Unit>

@@ -72,11 +72,6 @@ private:
 	request **clone_;
 };
 
-Multipath *to_core(mpc_core *core)
-{
-	return reinterpret_cast<Multipath *>(core);
-}
-
 } // namespace
 } // namespace mpath
 

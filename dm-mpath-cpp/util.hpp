@@ -19,8 +19,6 @@ namespace mpath {
 enum : int {
 	kEIO = 5,
 	kENOMEM = 12,
-	kEBUSY = 16,
-	kENODEV = 19,
 	kEINVAL = 22,
 	kENOTCONN = 107,
 };
@@ -129,18 +127,6 @@ private:
 inline bool word_is(const char *word, const char *name)
 {
 	return word && !mpg_strcasecmp(word, name);
-}
-
-template <typename T>
-inline T read_once(const T &v)
-{
-	return __atomic_load_n(&v, __ATOMIC_RELAXED);
-}
-
-template <typename T>
-inline void write_once(T &v, T value)
-{
-	__atomic_store_n(&v, value, __ATOMIC_RELAXED);
 }
 
 } // namespace mpath

@@ -43,7 +43,6 @@ enum mpath_dm_code {
 
 /* blk_status_t values the core needs to produce; asserted in the glue. */
 enum mpath_blk_status {
-	MP_STS_OK = 0,
 	MP_STS_RESOURCE = 9,
 	MP_STS_IOERR = 10,
 };
