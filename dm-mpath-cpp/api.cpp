@@ -55,6 +55,11 @@ int mpc_iterate_devices(mpc_core *core, int (*fn)(mpg_dev *dev, void *data), voi
 	return to_core(core)->iterate_devices(fn, data);
 }
 
+int mpc_busy(mpc_core *core) noexcept
+{
+	return to_core(core)->busy();
+}
+
 int mpc_ioctl_device(mpc_core *core, mpg_dev **dev) noexcept
 {
 	return to_core(core)->ioctl_device(dev);

@@ -6,29 +6,41 @@
 
 namespace mpath {
 
+// Steady state: the current group is set up and nothing asks for a change,
+// so its selector picks a path without the target lock.  nullptr sends the
+// I/O to choose_path_locked().
+Path *Multipath::choose_path_fast(unsigned int nr_bytes)
+{
+	PathGroup *pg = load_acquire(current_pg_);
+
+	if (!pg || read_once(next_pg_) || read_once(queue_io_))
+		return nullptr;
+	return pg->selector.select(pg->paths, pg->nr_paths, nr_bytes);
+}
+
 // Group choice follows mainline: a pending switch_group first, then the
 // current group while it has a usable path, then every enabled group in
 // order, and the bypassed (disabled) ones only as a last resort.
-Path *Multipath::choose_path_locked()
+Path *Multipath::choose_path_locked(unsigned int nr_bytes)
 {
 	Path *path;
 
 	if (!nr_valid_paths_) {
-		queue_io_ = false;
+		write_once(queue_io_, false);
 		goto failed;
 	}
 
 	if (next_pg_) {
 		PathGroup *pg = next_pg_;
 
-		next_pg_ = nullptr;
-		path = choose_in_group_locked(*pg);
+		write_once(next_pg_, nullptr);
+		path = choose_in_group_locked(*pg, nr_bytes);
 		if (path)
 			return path;
 	}
 
 	if (current_pg_) {
-		path = choose_in_group_locked(*current_pg_);
+		path = choose_in_group_locked(*current_pg_, nr_bytes);
 		if (path)
 			return path;
 	}
@@ -37,46 +49,48 @@ Path *Multipath::choose_path_locked()
 		for (unsigned int i = 0; i < nr_groups_; i++) {
 			if (groups_[i].bypassed != static_cast<bool>(want_bypassed))
 				continue;
-			path = choose_in_group_locked(groups_[i]);
+			path = choose_in_group_locked(groups_[i], nr_bytes);
 			if (path)
 				return path;
 		}
 	}
 
 failed:
-	current_path_ = nullptr;
-	current_pg_ = nullptr;
+	write_once(current_path_, nullptr);
+	write_once(current_pg_, nullptr);
 	return nullptr;
 }
 
-Path *Multipath::choose_in_group_locked(PathGroup &pg)
+Path *Multipath::choose_in_group_locked(PathGroup &pg, unsigned int nr_bytes)
 {
-	Path *path = pg.selector.select(pg.paths, pg.nr_paths);
+	Path *path = pg.selector.select(pg.paths, pg.nr_paths, nr_bytes);
 
-	if (path && current_pg_ != &pg) {
-		current_path_ = path;
-		switch_group_locked(pg);
+	if (path) {
+		write_once(current_path_, path);
+		if (current_pg_ != &pg)
+			switch_group_locked(pg);
 	}
 	return path;
 }
 
 void Multipath::switch_group_locked(PathGroup &pg)
 {
-	current_pg_ = &pg;
 	// Without a hardware handler a group needs no initialisation.
-	queue_io_ = false;
+	write_once(queue_io_, false);
 	pg_init_count_ = 0;
+	store_release(current_pg_, &pg);
 }
 
 void Multipath::fail_path_locked(Path &path)
 {
 	if (!path.active)
 		return;
-	path.active = false;
+	write_once(path.active, false);
+	path.pg->selector.path_failed();
 	path.fail_count++;
-	nr_valid_paths_--;
+	write_once(nr_valid_paths_, nr_valid_paths_ - 1);
 	if (&path == current_path_)
-		current_path_ = nullptr;
+		write_once(current_path_, nullptr);
 	mpg_path_event(ctx_, 1, path.dev, nr_valid_paths_);
 	arm_nopath_timer_locked();
 }
@@ -102,9 +116,11 @@ int Multipath::reinstate_path(Path &path)
 
 		if (path.active)
 			return 0;
-		path.active = true;
-		if (nr_valid_paths_++ == 0) {
-			current_path_ = nullptr;
+		write_once(path.active, true);
+		path.pg->selector.path_reinstated();
+		write_once(nr_valid_paths_, nr_valid_paths_ + 1);
+		if (nr_valid_paths_ == 1) {
+			write_once(current_path_, nullptr);
 			kick = true;
 		}
 		mpg_path_event(ctx_, 0, path.dev, nr_valid_paths_);
@@ -207,13 +223,13 @@ int Multipath::group_action(const char *num_str, int action)
 			for (unsigned int i = 0; i < nr_groups_; i++)
 				groups_[i].bypassed = false;
 			if (current_pg_ != &pg)
-				current_path_ = nullptr;
-			current_pg_ = nullptr;
-			next_pg_ = &pg;
+				write_once(current_path_, nullptr);
+			write_once(current_pg_, nullptr);
+			write_once(next_pg_, &pg);
 		} else {
 			pg.bypassed = action == kDisable;
-			current_path_ = nullptr;
-			current_pg_ = nullptr;
+			write_once(current_path_, nullptr);
+			write_once(current_pg_, nullptr);
 		}
 	}
 	mpg_table_event(ctx_);
@@ -273,7 +289,7 @@ int Multipath::ioctl_device(mpg_dev **dev)
 	bool queueing;
 	{
 		LockGuard guard(ctx_);
-		Path *path = current_path_ ? current_path_ : choose_path_locked();
+		Path *path = current_path_ ? current_path_ : choose_path_locked(0);
 
 		if (path && path->active) {
 			*dev = path->dev;
@@ -286,6 +302,40 @@ int Multipath::ioctl_device(mpg_dev **dev)
 	// Let waiting I/O re-check the paths, as mainline does before -ENOTCONN.
 	mpg_kick_waiting_io(ctx_);
 	return -kENOTCONN;
+}
+
+// dm-rq's question before dispatching: would mapping now only bounce off
+// busy paths?  Mainline's answer, from the group the next I/O will use.
+bool Multipath::busy()
+{
+	PathGroup *pg = load_acquire(current_pg_);
+	PathGroup *next = read_once(next_pg_);
+	bool has_active = false;
+
+	if (!read_once(nr_valid_paths_)) {
+		// Queueing in request mode: map() delays the requeue itself.
+		LockGuard guard(ctx_);
+
+		if (queue_if_no_path_)
+			return bio_mode_;
+	}
+	if (!read_once(current_path_) && next)
+		pg = next;
+	// Unknown group: choosing one here could start its initialisation.
+	if (!pg)
+		return false;
+
+	for (unsigned int i = 0; i < pg->nr_paths; i++) {
+		const Path &path = pg->paths[i];
+
+		if (!read_once(path.active))
+			continue;
+		has_active = true;
+		if (!mpg_dev_busy(path.dev))
+			return false;
+	}
+	// Without a usable path here the next I/O picks another group.
+	return has_active;
 }
 
 } // namespace mpath

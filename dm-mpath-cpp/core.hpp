@@ -6,8 +6,13 @@
 // adapters in io.cpp that only know how to remap, park and retry their kind
 // of I/O.
 //
-// Locking: every state field below is guarded by the target's spinlock
-// (mpg_lock), taken irqsave because end_io runs in interrupt context.
+// Locking: every state field below is written under the target's spinlock
+// (mpg_lock), taken irqsave because end_io runs in interrupt context.  The
+// I/O fast path takes no lock: it reads current_pg_ (published with release
+// semantics after the group is set up), the flags that force the slow path,
+// and each path's `active` flag, and lets the group's selector pick a path
+// with its atomic counters.  Groups and paths live as long as the target, so
+// a stale read only ever sends one I/O to a path that has just changed state.
 #pragma once
 
 #include "selector.hpp"
@@ -20,7 +25,7 @@ struct PathGroup;
 struct Path {
 	mpg_dev *dev = nullptr;
 	PathGroup *pg = nullptr;
-	bool active = true;
+	bool active = true; // read locklessly by the selectors
 	unsigned int fail_count = 0;
 	PathSelectorState selector_state{};
 };
@@ -54,6 +59,7 @@ public:
 	int map(Unit &unit, mpath_io &io);
 	template <typename Unit>
 	int end_io(Unit &unit, mpath_io &io, unsigned char *status);
+	bool busy();
 
 	mpg_ctx *ctx() const { return ctx_; }
 
@@ -63,11 +69,14 @@ private:
 
 	int parse_features(ArgSet &as, const char **error);
 	int parse_hw_handler(ArgSet &as, const char **error);
-	int parse_group(ArgSet &as, PathGroup &pg, const char **error);
+	int parse_group(ArgSet &as, PathGroup &pg, unsigned int nr_before, const char **error);
+	bool has_path(const mpg_dev *dev, unsigned int nr_groups, const PathGroup &pg,
+		      unsigned int nr_paths) const;
 	static void release_group(mpg_ctx *ctx, PathGroup &pg);
 
-	Path *choose_path_locked();
-	Path *choose_in_group_locked(PathGroup &pg);
+	Path *choose_path_fast(unsigned int nr_bytes);
+	Path *choose_path_locked(unsigned int nr_bytes);
+	Path *choose_in_group_locked(PathGroup &pg, unsigned int nr_bytes);
 	void switch_group_locked(PathGroup &pg);
 	void fail_path_locked(Path &path);
 	int reinstate_path(Path &path);
@@ -103,19 +112,31 @@ inline Multipath *to_core(mpc_core *core)
 	return reinterpret_cast<Multipath *>(core);
 }
 
+// The I/O mapped to io.path completed, or will not be issued after all.
+inline void end_path_io(mpath_io &io)
+{
+	Path *path = reinterpret_cast<Path *>(io.path);
+
+	if (path) {
+		path->pg->selector.end_io(path->selector_state, io.nr_bytes, io.start_ns);
+		io.path = nullptr;
+	}
+}
+
 // Maps one I/O: picks a path, or waits for one, or pushes the I/O back to dm
 // core during a noflush suspend, or fails it.
 template <typename Unit>
 int Multipath::map(Unit &unit, mpath_io &io)
 {
-	Path *path;
+	unsigned int nr_bytes = unit.bytes();
+	Path *path = choose_path_fast(nr_bytes);
 
 	io.path = nullptr;
-	io.nr_bytes = unit.bytes();
-	{
+	io.nr_bytes = nr_bytes;
+	if (!path) {
 		LockGuard guard(ctx_);
 
-		path = choose_path_locked();
+		path = choose_path_locked(nr_bytes);
 		if (!path) {
 			if (queue_if_no_path_)
 				return unit.wait_for_path_locked(ctx_);
@@ -126,9 +147,14 @@ int Multipath::map(Unit &unit, mpath_io &io)
 	}
 
 	switch (unit.remap(path->dev)) {
-	case MP_CLONE_OK:
+	case MP_CLONE_OK: {
+		Selector &selector = path->pg->selector;
+
 		io.path = reinterpret_cast<mpc_path *>(path);
+		io.start_ns = selector.times_io() ? mpg_now_ns() : 0;
+		selector.start_io(path->selector_state, nr_bytes);
 		return MP_MAPIO_REMAPPED;
+	}
 	case MP_CLONE_BUSY:
 		return MP_MAPIO_REQUEUE;
 	case MP_CLONE_DEAD:
@@ -146,7 +172,7 @@ int Multipath::end_io(Unit &unit, mpath_io &io, unsigned char *status)
 {
 	Path *path = reinterpret_cast<Path *>(io.path);
 
-	io.path = nullptr;
+	end_path_io(io);
 	if (!*status || !mpg_blk_path_error(*status))
 		return MP_ENDIO_DONE;
 

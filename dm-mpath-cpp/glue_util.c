@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Kernel services for the C++ core that do not depend on a target instance:
- * memory, logging, formatting and parsing.  Numbers are parsed and printed by
+ * memory, logging, formatting and parsing, time and CPU masks.  Numbers are parsed and printed by
  * the kernel's own sscanf/scnprintf so the core accepts and prints exactly
  * what mainline does.
  */
 #include <linux/blk_types.h>
 #include <linux/blkdev.h>
+#include <linux/cpumask.h>
 #include <linux/device-mapper.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/timekeeping.h>
+#include <linux/topology.h>
 
 #include "mpath_seam.h"
 
@@ -78,4 +81,54 @@ int mpg_strcasecmp(const char *a, const char *b)
 int mpg_blk_path_error(unsigned char status)
 {
 	return blk_path_error((__force blk_status_t)status);
+}
+
+unsigned long long mpg_now_ns(void)
+{
+	return ktime_get_ns();
+}
+
+unsigned int mpg_this_cpu(void)
+{
+	/* Only a preference: a migration right after costs nothing but locality. */
+	return raw_smp_processor_id();
+}
+
+unsigned int mpg_nr_cpu_ids(void)
+{
+	return nr_cpu_ids;
+}
+
+int mpg_cpu_to_node(unsigned int cpu)
+{
+	return cpu_to_node(cpu);
+}
+
+int mpg_cpumask_parse(const char *str, struct mpg_cpumask **mask)
+{
+	struct cpumask *m = kzalloc(cpumask_size(), GFP_KERNEL);
+
+	if (!m)
+		return -ENOMEM;
+	if (cpumask_parse(str, m)) {
+		kfree(m);
+		return -EINVAL;
+	}
+	*mask = (struct mpg_cpumask *)m;
+	return 0;
+}
+
+void mpg_cpumask_free(struct mpg_cpumask *mask)
+{
+	kfree(mask);
+}
+
+unsigned int mpg_cpumask_next(int cpu, const struct mpg_cpumask *mask)
+{
+	return cpumask_next(cpu, (const struct cpumask *)mask);
+}
+
+int mpg_cpumask_scnprintf(char *buf, unsigned long size, const struct mpg_cpumask *mask)
+{
+	return scnprintf(buf, size, "%*pb ", cpumask_pr_args((const struct cpumask *)mask));
 }

@@ -108,4 +108,9 @@ int mpc_end_io_rq(mpc_core *core, mpath_io *io, unsigned char status) noexcept
 	return to_core(core)->end_io(unit, *io, &status);
 }
 
+void mpc_release_rq(mpath_io *io) noexcept
+{
+	mpath::end_path_io(*io);
+}
+
 } // extern "C"

@@ -87,8 +87,25 @@ int Multipath::parse_hw_handler(ArgSet &as, const char **error)
 	return -kEINVAL;
 }
 
+// Whether dev is already a path of groups_[0..nr_groups) or of pg's first
+// nr_paths paths.
+bool Multipath::has_path(const mpg_dev *dev, unsigned int nr_groups, const PathGroup &pg,
+			 unsigned int nr_paths) const
+{
+	for (unsigned int g = 0; g < nr_groups; g++)
+		for (unsigned int i = 0; i < groups_[g].nr_paths; i++)
+			if (groups_[g].paths[i].dev == dev)
+				return true;
+	for (unsigned int i = 0; i < nr_paths; i++)
+		if (pg.paths[i].dev == dev)
+			return true;
+	return false;
+}
+
 // { <selector> <#selector args> [args] <#paths> <#per-path args> { <dev> [args] } }
-int Multipath::parse_group(ArgSet &as, PathGroup &pg, const char **error)
+// nr_before: groups already parsed, for the duplicate check.
+int Multipath::parse_group(ArgSet &as, PathGroup &pg, unsigned int nr_before,
+			   const char **error)
 {
 	static constexpr ArgSpec kSelectorArgs = {0, 1024, "invalid number of path selector args"};
 	static constexpr ArgSpec kPaths = {1, 1024, "invalid number of paths"};
@@ -100,19 +117,16 @@ int Multipath::parse_group(ArgSet &as, PathGroup &pg, const char **error)
 		*error = "not enough priority group arguments";
 		return -kEINVAL;
 	}
-	const char *selector_name = as.shift();
-
-	if (!pg.selector.init(selector_name)) {
-		if (Selector::is_mainline_name(selector_name))
-			mpg_log(MP_LOG_ERR, "path selector %s is not supported by dm-mpath-cpp yet",
-				selector_name);
+	if (!pg.selector.set_policy(as.shift())) {
 		*error = "unknown path selector type";
 		return -kEINVAL;
 	}
 	if (!as.read_group(kSelectorArgs, &selector_argc, error))
 		return -kEINVAL;
-	// No selector implemented so far takes group arguments; mainline's
-	// ignore them too.
+	if (!pg.selector.create(as.head(selector_argc))) {
+		*error = "path selector constructor failed";
+		return -kEINVAL;
+	}
 	as.consume(selector_argc);
 
 	if (!as.read(kPaths, &pg.nr_paths, error))
@@ -142,7 +156,13 @@ int Multipath::parse_group(ArgSet &as, PathGroup &pg, const char **error)
 			*error = "error getting device";
 			return r;
 		}
-		r = pg.selector.add_path(path.selector_state, path_args, error);
+		// Mainline accepts a device twice and then fails, counts and
+		// reinstates it as two paths; refuse the typo instead.
+		if (has_path(path.dev, nr_before, pg, i)) {
+			*error = "duplicate path device";
+			return -kEINVAL;
+		}
+		r = pg.selector.add_path(path.selector_state, i, path_args, error);
 		if (r)
 			return r;
 		as.consume(1 + nr_path_args);
@@ -154,9 +174,12 @@ void Multipath::release_group(mpg_ctx *ctx, PathGroup &pg)
 {
 	if (!pg.paths)
 		return;
-	for (unsigned int i = 0; i < pg.nr_paths; i++)
+	for (unsigned int i = 0; i < pg.nr_paths; i++) {
+		pg.selector.release_path(pg.paths[i].selector_state);
 		if (pg.paths[i].dev)
 			mpg_put_device(ctx, pg.paths[i].dev);
+	}
+	pg.selector.release();
 	delete[] pg.paths;
 	pg.paths = nullptr;
 	pg.nr_paths = 0;
@@ -218,7 +241,7 @@ int Multipath::create(mpc_create_args *args, ArgSet as, Multipath **out)
 
 		if (slot == m->nr_groups_)
 			release_group(m->ctx_, pg);
-		r = m->parse_group(as, pg, error);
+		r = m->parse_group(as, pg, slot, error);
 		if (r)
 			goto bad;
 		count++;

@@ -138,6 +138,11 @@ const char *mpg_dev_name(const struct mpg_dev *dev)
 	return ((const struct dm_dev *)dev)->name;
 }
 
+int mpg_dev_busy(const struct mpg_dev *dev)
+{
+	return blk_lld_busy(bdev_get_queue(((const struct dm_dev *)dev)->bdev));
+}
+
 void mpg_path_event(struct mpg_ctx *ctx, int failed, const struct mpg_dev *dev,
 		    unsigned int nr_valid_paths)
 {
@@ -403,6 +408,13 @@ static int mp_rq_end_io(struct dm_target *ti, struct request *clone,
 	return mpc_end_io_rq(ctx->core, map_context->ptr, (__force unsigned char)error);
 }
 
+static int mp_busy(struct dm_target *ti)
+{
+	struct mpg_ctx *ctx = ti->private;
+
+	return mpc_busy(ctx->core);
+}
+
 static void mp_presuspend(struct dm_target *ti)
 {
 	struct mpg_ctx *ctx = ti->private;
@@ -517,6 +529,7 @@ static struct target_type multipath_target = {
 	.message = mp_message,
 	.prepare_ioctl = mp_prepare_ioctl,
 	.iterate_devices = mp_iterate_devices,
+	.busy = mp_busy,
 };
 
 static struct target_type bio_multipath_target = {

@@ -23,6 +23,7 @@ struct bio;
 struct request;
 struct mpg_dev;		/* a struct dm_dev: one path's block device */
 struct mpg_ctx;		/* glue's per-target state: lock, parked I/O, work */
+struct mpg_cpumask;	/* a struct cpumask (io-affinity selector) */
 
 /* Core objects, opaque to the glue. */
 struct mpc_core;	/* one multipath target instance */
@@ -74,6 +75,7 @@ enum mpath_log_level {
 struct mpath_io {
 	struct mpc_path *path;	/* path the I/O went down; NULL if none */
 	unsigned int nr_bytes;
+	unsigned long long start_ns;	/* dispatch time, for selectors that time I/O */
 };
 
 /* ---- kernel services for the core (glue.c) ---- */
@@ -88,12 +90,28 @@ int mpg_scnprintf(char *buf, unsigned long size, const char *fmt, ...) MPATH_NOE
 int mpg_parse_uint(const char *str, unsigned int *value) MPATH_NOEXCEPT;
 int mpg_strcasecmp(const char *a, const char *b) MPATH_NOEXCEPT;
 
+/* Time and CPUs, for the selectors. */
+unsigned long long mpg_now_ns(void) MPATH_NOEXCEPT;		/* ktime_get_ns() */
+unsigned int mpg_this_cpu(void) MPATH_NOEXCEPT;			/* a hint: may migrate */
+unsigned int mpg_nr_cpu_ids(void) MPATH_NOEXCEPT;
+int mpg_cpu_to_node(unsigned int cpu) MPATH_NOEXCEPT;
+/* cpumask_parse() into a new mask; -EINVAL or -ENOMEM on failure. */
+int mpg_cpumask_parse(const char *str, struct mpg_cpumask **mask) MPATH_NOEXCEPT;
+void mpg_cpumask_free(struct mpg_cpumask *mask) MPATH_NOEXCEPT;
+/* Next set CPU after cpu (-1 to start); >= mpg_nr_cpu_ids() when done. */
+unsigned int mpg_cpumask_next(int cpu, const struct mpg_cpumask *mask) MPATH_NOEXCEPT;
+/* "%*pb " of the mask, as mainline's io-affinity status prints it. */
+int mpg_cpumask_scnprintf(char *buf, unsigned long size,
+			  const struct mpg_cpumask *mask) MPATH_NOEXCEPT;
+
 unsigned long mpg_lock(struct mpg_ctx *ctx) MPATH_NOEXCEPT;
 void mpg_unlock(struct mpg_ctx *ctx, unsigned long flags) MPATH_NOEXCEPT;
 
 int mpg_get_device(struct mpg_ctx *ctx, const char *name, struct mpg_dev **dev) MPATH_NOEXCEPT;
 void mpg_put_device(struct mpg_ctx *ctx, struct mpg_dev *dev) MPATH_NOEXCEPT;
 const char *mpg_dev_name(const struct mpg_dev *dev) MPATH_NOEXCEPT;
+/* The path's low-level driver is busy (blk_lld_busy), for dm-rq's busy(). */
+int mpg_dev_busy(const struct mpg_dev *dev) MPATH_NOEXCEPT;
 
 /* Raise PATH_FAILED / PATH_REINSTATED (uevent, log line, dm event). Locked. */
 void mpg_path_event(struct mpg_ctx *ctx, int failed, const struct mpg_dev *dev,
@@ -159,6 +177,10 @@ int mpc_map_rq(struct mpc_core *core, struct request *rq, struct mpath_io *io,
 	       struct request **clone) MPATH_NOEXCEPT;
 int mpc_end_io_rq(struct mpc_core *core, struct mpath_io *io,
 		  unsigned char status) MPATH_NOEXCEPT;
+/* dm-rq dropped a clone mpc_map_rq() made: undo the path's accounting. */
+void mpc_release_rq(struct mpath_io *io) MPATH_NOEXCEPT;
+/* dm-rq asks whether to hold back dispatch (mainline's multipath_busy). */
+int mpc_busy(struct mpc_core *core) MPATH_NOEXCEPT;
 
 #ifdef __cplusplus
 }

@@ -32,6 +32,7 @@ unsigned long mpg_lock(struct mpg_ctx *ctx)
 	unsigned long flags;
 
 	spin_lock_irqsave(&ctx->lock, flags);
+	ctx->locks++;
 	return flags;
 }
 
@@ -79,6 +80,11 @@ void mpg_put_device(struct mpg_ctx *ctx, struct mpg_dev *dev)
 const char *mpg_dev_name(const struct mpg_dev *dev)
 {
 	return dev->name;
+}
+
+int mpg_dev_busy(const struct mpg_dev *dev)
+{
+	return dev->busy;
 }
 
 void mpg_path_event(struct mpg_ctx *ctx, int failed, const struct mpg_dev *dev,

@@ -16,6 +16,7 @@
 struct mpg_dev {
 	char name[16];
 	int refs;
+	int busy;
 };
 
 struct fake_event {
@@ -31,6 +32,7 @@ struct mpg_ctx {
 	unsigned int nr_events;
 	unsigned int table_events;
 	unsigned int kicks;
+	unsigned int locks;		/* times the target lock was taken */
 	unsigned int timer_arms;
 	unsigned int timer_stops;
 	unsigned int parked;

@@ -9,96 +9,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
-#include "fake_glue.h"
-
-/* blk_status_t values used below (include/linux/blk_types.h). */
-#define STS_MEDIUM 7
-#define STS_IOERR 10
-
-struct fixture {
-	struct mpg_ctx ctx;
-	struct mpc_core *core;
-	const char *error;
-	char buf[512];
-};
-
-static int split(struct kunit *test, const char *text, char ***argv)
-{
-	int argc;
-
-	*argv = argv_split(GFP_KERNEL, text, &argc);
-	KUNIT_ASSERT_NOT_NULL(test, *argv);
-	return argc;
-}
-
-static int create(struct kunit *test, struct fixture *fx, const char *table, int bio_only)
-{
-	struct mpc_create_args args = { .ctx = &fx->ctx, .bio_only = bio_only };
-	char **argv;
-	int argc, r;
-
-	fake_ctx_init(&fx->ctx);
-	fx->core = NULL;
-	argc = split(test, table, &argv);
-	r = mpc_create(&args, argc, argv, &fx->core);
-	argv_free(argv);
-	fx->error = args.error;
-	if (r) {
-		fx->core = NULL;
-		KUNIT_EXPECT_EQ_MSG(test, fake_dev_refs(&fx->ctx), 0, "leak: %s", table);
-	}
-	return r;
-}
-
-static struct fixture *new_fixture(struct kunit *test, const char *table, int bio_only)
-{
-	struct fixture *fx = kunit_kzalloc(test, sizeof(*fx), GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_NULL(test, fx);
-	KUNIT_ASSERT_EQ_MSG(test, create(test, fx, table, bio_only), 0, "%s: %s", table,
-			    fx->error);
-	return fx;
-}
-
-static void destroy(struct kunit *test, struct fixture *fx)
-{
-	mpc_destroy(fx->core);
-	fx->core = NULL;
-	KUNIT_EXPECT_EQ(test, fake_dev_refs(&fx->ctx), 0);
-}
-
-static const char *status(struct fixture *fx, enum mpath_status_type type)
-{
-	mpc_status(fx->core, type, "multipath", "1.14.0", fx->buf, sizeof(fx->buf));
-	return fx->buf;
-}
-
-static int message(struct kunit *test, struct fixture *fx, const char *text)
-{
-	char **argv;
-	int argc = split(test, text, &argv);
-	int r = mpc_message(fx->core, argc, argv);
-
-	argv_free(argv);
-	return r;
-}
-
-/* Maps one request-mode I/O; returns the DM code, *dev the path used. */
-static int map_rq(struct fixture *fx, struct mpath_io *io, const char **dev)
-{
-	struct request *clone = NULL;
-	int r;
-
-	fake_last_remap = NULL;
-	r = mpc_map_rq(fx->core, (struct request *)fx, io, &clone);
-	*dev = r == MP_MAPIO_REMAPPED ? mpg_dev_name(fake_last_remap) : "";
-	return r;
-}
-
-static int map_bio(struct fixture *fx, struct mpath_io *io)
-{
-	return mpc_map_bio(fx->core, (struct bio *)fx, io);
-}
+#include "fixture.h"
 
 struct table_case {
 	const char *table;
@@ -142,13 +53,13 @@ static void test_valid_tables(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(valid_tables); i++) {
 		const struct table_case *c = &valid_tables[i];
 
-		KUNIT_EXPECT_EQ_MSG(test, create(test, fx, c->table, c->bio_only), 0,
+		KUNIT_EXPECT_EQ_MSG(test, fx_create(test, fx, c->table, c->bio_only), 0,
 				    "%s: %s", c->table, fx->error);
 		if (!fx->core)
 			continue;
-		KUNIT_EXPECT_STREQ_MSG(test, status(fx, MP_STATUS_TABLE), c->expected,
+		KUNIT_EXPECT_STREQ_MSG(test, fx_status(fx, MP_STATUS_TABLE), c->expected,
 				       "table: %s", c->table);
-		destroy(test, fx);
+		fx_destroy(test, fx);
 	}
 }
 
@@ -203,11 +114,11 @@ static void test_bad_tables(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, fx);
 	for (i = 0; i < ARRAY_SIZE(bad_tables); i++) {
 		const struct table_case *c = &bad_tables[i];
-		int r = create(test, fx, c->table, c->bio_only);
+		int r = fx_create(test, fx, c->table, c->bio_only);
 
 		KUNIT_EXPECT_LT_MSG(test, r, 0, "accepted: %s", c->table);
 		if (!r) {
-			destroy(test, fx);
+			fx_destroy(test, fx);
 			continue;
 		}
 		KUNIT_EXPECT_STREQ_MSG(test, fx->error ? fx->error : "(none)", c->expected,
@@ -219,36 +130,36 @@ static const char *two_paths = "0 0 1 1 round-robin 0 2 1 8:16 1 8:32 1";
 
 static void test_round_robin(struct kunit *test)
 {
-	struct fixture *fx = new_fixture(test, two_paths, 0);
+	struct fixture *fx = fx_new(test, two_paths, 0);
 	struct mpath_io io;
 	const char *dev;
 	int i;
 
 	for (i = 0; i < 4; i++) {
-		KUNIT_EXPECT_EQ(test, map_rq(fx, &io, &dev), MP_MAPIO_REMAPPED);
+		KUNIT_EXPECT_EQ(test, fx_map_rq(fx, &io, &dev), MP_MAPIO_REMAPPED);
 		KUNIT_EXPECT_STREQ(test, dev, i % 2 ? "8:32" : "8:16");
 		KUNIT_EXPECT_NOT_NULL(test, io.path);
 		KUNIT_EXPECT_EQ(test, io.nr_bytes, 4096U);
 	}
-	destroy(test, fx);
+	fx_destroy(test, fx);
 }
 
 static void test_fail_reinstate(struct kunit *test)
 {
-	struct fixture *fx = new_fixture(test, two_paths, 0);
+	struct fixture *fx = fx_new(test, two_paths, 0);
 	struct mpath_io io;
 	const char *dev;
 	int i;
 
 	/* No I/O yet: no current group and mainline's queue_io flag still set. */
-	KUNIT_EXPECT_STREQ(test, status(fx, MP_STATUS_INFO),
+	KUNIT_EXPECT_STREQ(test, fx_status(fx, MP_STATUS_INFO),
 			   "2 1 0 0 1 1 E 0 2 0 8:16 A 0 8:32 A 0 ");
-	KUNIT_EXPECT_EQ(test, map_rq(fx, &io, &dev), MP_MAPIO_REMAPPED);
-	KUNIT_EXPECT_STREQ(test, status(fx, MP_STATUS_INFO),
+	KUNIT_EXPECT_EQ(test, fx_map_rq(fx, &io, &dev), MP_MAPIO_REMAPPED);
+	KUNIT_EXPECT_STREQ(test, fx_status(fx, MP_STATUS_INFO),
 			   "2 0 0 0 1 1 A 0 2 0 8:16 A 0 8:32 A 0 ");
 
-	KUNIT_EXPECT_EQ(test, message(test, fx, "fail_path 8:16"), 0);
-	KUNIT_EXPECT_STREQ(test, status(fx, MP_STATUS_INFO),
+	KUNIT_EXPECT_EQ(test, fx_message(test, fx, "fail_path 8:16"), 0);
+	KUNIT_EXPECT_STREQ(test, fx_status(fx, MP_STATUS_INFO),
 			   "2 0 0 0 1 1 A 0 2 0 8:16 F 1 8:32 A 0 ");
 	KUNIT_ASSERT_EQ(test, fx->ctx.nr_events, 1U);
 	KUNIT_EXPECT_EQ(test, fx->ctx.events[0].failed, 1);
@@ -256,83 +167,83 @@ static void test_fail_reinstate(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fx->ctx.events[0].nr_valid, 1U);
 
 	/* Failing a failed path changes nothing and raises no event. */
-	KUNIT_EXPECT_EQ(test, message(test, fx, "fail_path 8:16"), 0);
+	KUNIT_EXPECT_EQ(test, fx_message(test, fx, "fail_path 8:16"), 0);
 	KUNIT_EXPECT_EQ(test, fx->ctx.nr_events, 1U);
 
 	for (i = 0; i < 3; i++) {
-		KUNIT_EXPECT_EQ(test, map_rq(fx, &io, &dev), MP_MAPIO_REMAPPED);
+		KUNIT_EXPECT_EQ(test, fx_map_rq(fx, &io, &dev), MP_MAPIO_REMAPPED);
 		KUNIT_EXPECT_STREQ(test, dev, "8:32");
 	}
 
-	KUNIT_EXPECT_EQ(test, message(test, fx, "reinstate_path 8:16"), 0);
-	KUNIT_EXPECT_STREQ(test, status(fx, MP_STATUS_INFO),
+	KUNIT_EXPECT_EQ(test, fx_message(test, fx, "reinstate_path 8:16"), 0);
+	KUNIT_EXPECT_STREQ(test, fx_status(fx, MP_STATUS_INFO),
 			   "2 0 0 0 1 1 A 0 2 0 8:16 A 1 8:32 A 0 ");
 	KUNIT_ASSERT_EQ(test, fx->ctx.nr_events, 2U);
 	KUNIT_EXPECT_EQ(test, fx->ctx.events[1].failed, 0);
 	KUNIT_EXPECT_EQ(test, fx->ctx.events[1].nr_valid, 2U);
 	/* Paths were left, so reinstating needs no kick of waiting I/O. */
 	KUNIT_EXPECT_EQ(test, fx->ctx.kicks, 0U);
-	destroy(test, fx);
+	fx_destroy(test, fx);
 }
 
 static void test_no_path(struct kunit *test)
 {
-	struct fixture *fx = new_fixture(test, two_paths, 0);
+	struct fixture *fx = fx_new(test, two_paths, 0);
 	struct mpath_io io;
 	const char *dev;
 
-	KUNIT_EXPECT_EQ(test, message(test, fx, "fail_path 8:16"), 0);
-	KUNIT_EXPECT_EQ(test, message(test, fx, "fail_path 8:32"), 0);
+	KUNIT_EXPECT_EQ(test, fx_message(test, fx, "fail_path 8:16"), 0);
+	KUNIT_EXPECT_EQ(test, fx_message(test, fx, "fail_path 8:32"), 0);
 	KUNIT_EXPECT_EQ(test, fx->ctx.events[1].nr_valid, 0U);
 
 	/* No path, no queueing: fail the I/O (both units). */
-	KUNIT_EXPECT_EQ(test, map_rq(fx, &io, &dev), MP_MAPIO_KILL);
-	KUNIT_EXPECT_EQ(test, map_bio(fx, &io), MP_MAPIO_KILL);
+	KUNIT_EXPECT_EQ(test, fx_map_rq(fx, &io, &dev), MP_MAPIO_KILL);
+	KUNIT_EXPECT_EQ(test, fx_map_bio(fx, &io), MP_MAPIO_KILL);
 	KUNIT_EXPECT_NULL(test, io.path);
 
 	/* queue_if_no_path: requests wait in dm-rq, bios are parked. */
-	KUNIT_EXPECT_EQ(test, message(test, fx, "queue_if_no_path"), 0);
-	KUNIT_EXPECT_EQ(test, map_rq(fx, &io, &dev), MP_MAPIO_DELAY_REQUEUE);
-	KUNIT_EXPECT_EQ(test, map_bio(fx, &io), MP_MAPIO_SUBMITTED);
+	KUNIT_EXPECT_EQ(test, fx_message(test, fx, "queue_if_no_path"), 0);
+	KUNIT_EXPECT_EQ(test, fx_map_rq(fx, &io, &dev), MP_MAPIO_DELAY_REQUEUE);
+	KUNIT_EXPECT_EQ(test, fx_map_bio(fx, &io), MP_MAPIO_SUBMITTED);
 	KUNIT_EXPECT_EQ(test, fx->ctx.parked, 1U);
-	KUNIT_EXPECT_STREQ(test, status(fx, MP_STATUS_TABLE),
+	KUNIT_EXPECT_STREQ(test, fx_status(fx, MP_STATUS_TABLE),
 			   "1 queue_if_no_path 0 1 1 round-robin 0 2 1 8:16 1 8:32 1 ");
 
 	/* The first path back kicks the waiting I/O. */
-	KUNIT_EXPECT_EQ(test, message(test, fx, "reinstate_path 8:32"), 0);
+	KUNIT_EXPECT_EQ(test, fx_message(test, fx, "reinstate_path 8:32"), 0);
 	KUNIT_EXPECT_EQ(test, fx->ctx.kicks, 1U);
-	KUNIT_EXPECT_EQ(test, map_rq(fx, &io, &dev), MP_MAPIO_REMAPPED);
+	KUNIT_EXPECT_EQ(test, fx_map_rq(fx, &io, &dev), MP_MAPIO_REMAPPED);
 	KUNIT_EXPECT_STREQ(test, dev, "8:32");
 
 	/* Queueing off kicks too, so waiting I/O fails instead of hanging. */
-	KUNIT_EXPECT_EQ(test, message(test, fx, "fail_if_no_path"), 0);
+	KUNIT_EXPECT_EQ(test, fx_message(test, fx, "fail_if_no_path"), 0);
 	KUNIT_EXPECT_EQ(test, fx->ctx.kicks, 2U);
-	destroy(test, fx);
+	fx_destroy(test, fx);
 }
 
 static void test_noflush_pushback(struct kunit *test)
 {
-	struct fixture *fx = new_fixture(test, "0 0 1 1 round-robin 0 1 0 8:16", 0);
+	struct fixture *fx = fx_new(test, "0 0 1 1 round-robin 0 1 0 8:16", 0);
 	struct mpath_io io;
 	const char *dev;
 
-	KUNIT_EXPECT_EQ(test, message(test, fx, "fail_path 8:16"), 0);
+	KUNIT_EXPECT_EQ(test, fx_message(test, fx, "fail_path 8:16"), 0);
 	fx->ctx.noflush_suspending = 1;
 	/* During a noflush suspend I/O goes back to dm core, never fails. */
-	KUNIT_EXPECT_EQ(test, map_bio(fx, &io), MP_MAPIO_REQUEUE);
-	KUNIT_EXPECT_EQ(test, map_rq(fx, &io, &dev), MP_MAPIO_DELAY_REQUEUE);
-	destroy(test, fx);
+	KUNIT_EXPECT_EQ(test, fx_map_bio(fx, &io), MP_MAPIO_REQUEUE);
+	KUNIT_EXPECT_EQ(test, fx_map_rq(fx, &io, &dev), MP_MAPIO_DELAY_REQUEUE);
+	fx_destroy(test, fx);
 }
 
 static void test_end_io(struct kunit *test)
 {
-	struct fixture *fx = new_fixture(test, two_paths, 0);
+	struct fixture *fx = fx_new(test, two_paths, 0);
 	struct mpath_io io;
 	unsigned char sts;
 	const char *dev;
 
 	/* A medium error is the caller's: the path stays usable. */
-	KUNIT_EXPECT_EQ(test, map_bio(fx, &io), MP_MAPIO_REMAPPED);
+	KUNIT_EXPECT_EQ(test, fx_map_bio(fx, &io), MP_MAPIO_REMAPPED);
 	sts = STS_MEDIUM;
 	KUNIT_EXPECT_EQ(test, mpc_end_io_bio(fx->core, (struct bio *)fx, &io, &sts),
 			MP_ENDIO_DONE);
@@ -340,7 +251,7 @@ static void test_end_io(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fx->ctx.nr_events, 0U);
 
 	/* A path error fails the path; the bio is restored and retried. */
-	KUNIT_EXPECT_EQ(test, map_bio(fx, &io), MP_MAPIO_REMAPPED);
+	KUNIT_EXPECT_EQ(test, fx_map_bio(fx, &io), MP_MAPIO_REMAPPED);
 	sts = STS_IOERR;
 	KUNIT_EXPECT_EQ(test, mpc_end_io_bio(fx->core, (struct bio *)fx, &io, &sts),
 			MP_ENDIO_INCOMPLETE);
@@ -350,79 +261,79 @@ static void test_end_io(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fx->ctx.kicks, 1U);
 
 	/* Request unit: a path error requeues the original request. */
-	KUNIT_EXPECT_EQ(test, message(test, fx, "reinstate_path 8:32"), 0);
-	KUNIT_EXPECT_EQ(test, map_rq(fx, &io, &dev), MP_MAPIO_REMAPPED);
+	KUNIT_EXPECT_EQ(test, fx_message(test, fx, "reinstate_path 8:32"), 0);
+	KUNIT_EXPECT_EQ(test, fx_map_rq(fx, &io, &dev), MP_MAPIO_REMAPPED);
 	KUNIT_EXPECT_STREQ(test, dev, "8:16");
 	KUNIT_EXPECT_EQ(test, mpc_end_io_rq(fx->core, &io, STS_IOERR), MP_ENDIO_REQUEUE);
 	KUNIT_ASSERT_EQ(test, fx->ctx.nr_events, 3U);
 	KUNIT_EXPECT_EQ(test, fx->ctx.events[2].nr_valid, 1U);
 
 	/* Last path gone, no queueing: the error reaches the caller. */
-	KUNIT_EXPECT_EQ(test, map_bio(fx, &io), MP_MAPIO_REMAPPED);
+	KUNIT_EXPECT_EQ(test, fx_map_bio(fx, &io), MP_MAPIO_REMAPPED);
 	sts = STS_IOERR;
 	KUNIT_EXPECT_EQ(test, mpc_end_io_bio(fx->core, (struct bio *)fx, &io, &sts),
 			MP_ENDIO_DONE);
 	KUNIT_EXPECT_EQ(test, sts, STS_IOERR);
-	KUNIT_EXPECT_EQ(test, message(test, fx, "reinstate_path 8:16"), 0);
-	KUNIT_EXPECT_EQ(test, map_rq(fx, &io, &dev), MP_MAPIO_REMAPPED);
+	KUNIT_EXPECT_EQ(test, fx_message(test, fx, "reinstate_path 8:16"), 0);
+	KUNIT_EXPECT_EQ(test, fx_map_rq(fx, &io, &dev), MP_MAPIO_REMAPPED);
 	KUNIT_EXPECT_EQ(test, mpc_end_io_rq(fx->core, &io, STS_IOERR), MP_ENDIO_DONE);
-	destroy(test, fx);
+	fx_destroy(test, fx);
 }
 
 static void test_clone_failures(struct kunit *test)
 {
-	struct fixture *fx = new_fixture(test, two_paths, 0);
+	struct fixture *fx = fx_new(test, two_paths, 0);
 	struct mpath_io io;
 	const char *dev;
 
 	fake_clone_result = MP_CLONE_BUSY;
-	KUNIT_EXPECT_EQ(test, map_rq(fx, &io, &dev), MP_MAPIO_REQUEUE);
+	KUNIT_EXPECT_EQ(test, fx_map_rq(fx, &io, &dev), MP_MAPIO_REQUEUE);
 	KUNIT_EXPECT_NULL(test, io.path);
 	KUNIT_EXPECT_EQ(test, fx->ctx.nr_events, 0U);
 
 	/* A dying queue fails its path. */
 	fake_clone_result = MP_CLONE_DEAD;
-	KUNIT_EXPECT_EQ(test, map_rq(fx, &io, &dev), MP_MAPIO_DELAY_REQUEUE);
+	KUNIT_EXPECT_EQ(test, fx_map_rq(fx, &io, &dev), MP_MAPIO_DELAY_REQUEUE);
 	KUNIT_EXPECT_EQ(test, fx->ctx.nr_events, 1U);
 	fake_clone_result = MP_CLONE_OK;
-	destroy(test, fx);
+	fx_destroy(test, fx);
 }
 
 static void test_groups(struct kunit *test)
 {
-	struct fixture *fx = new_fixture(test,
+	struct fixture *fx = fx_new(test,
 		"0 0 2 1 round-robin 0 1 1 8:16 1 round-robin 0 1 1 8:32 1", 0);
 	struct mpath_io io;
 	const char *dev;
 
-	KUNIT_EXPECT_EQ(test, map_rq(fx, &io, &dev), MP_MAPIO_REMAPPED);
+	KUNIT_EXPECT_EQ(test, fx_map_rq(fx, &io, &dev), MP_MAPIO_REMAPPED);
 	KUNIT_EXPECT_STREQ(test, dev, "8:16");
 
-	KUNIT_EXPECT_EQ(test, message(test, fx, "switch_group 2"), 0);
+	KUNIT_EXPECT_EQ(test, fx_message(test, fx, "switch_group 2"), 0);
 	KUNIT_EXPECT_EQ(test, fx->ctx.table_events, 1U);
 	/* Pending switch: status names the next group. */
-	KUNIT_EXPECT_STREQ(test, status(fx, MP_STATUS_INFO),
+	KUNIT_EXPECT_STREQ(test, fx_status(fx, MP_STATUS_INFO),
 			   "2 0 0 0 2 2 E 0 1 0 8:16 A 0 E 0 1 0 8:32 A 0 ");
-	KUNIT_EXPECT_EQ(test, map_rq(fx, &io, &dev), MP_MAPIO_REMAPPED);
+	KUNIT_EXPECT_EQ(test, fx_map_rq(fx, &io, &dev), MP_MAPIO_REMAPPED);
 	KUNIT_EXPECT_STREQ(test, dev, "8:32");
-	KUNIT_EXPECT_STREQ(test, status(fx, MP_STATUS_INFO),
+	KUNIT_EXPECT_STREQ(test, fx_status(fx, MP_STATUS_INFO),
 			   "2 0 0 0 2 2 E 0 1 0 8:16 A 0 A 0 1 0 8:32 A 0 ");
 
 	/* Disabling the current group moves I/O to the other one. */
-	KUNIT_EXPECT_EQ(test, message(test, fx, "disable_group 2"), 0);
-	KUNIT_EXPECT_EQ(test, map_rq(fx, &io, &dev), MP_MAPIO_REMAPPED);
+	KUNIT_EXPECT_EQ(test, fx_message(test, fx, "disable_group 2"), 0);
+	KUNIT_EXPECT_EQ(test, fx_map_rq(fx, &io, &dev), MP_MAPIO_REMAPPED);
 	KUNIT_EXPECT_STREQ(test, dev, "8:16");
-	KUNIT_EXPECT_STREQ(test, status(fx, MP_STATUS_INFO),
+	KUNIT_EXPECT_STREQ(test, fx_status(fx, MP_STATUS_INFO),
 			   "2 0 0 0 2 1 A 0 1 0 8:16 A 0 D 0 1 0 8:32 A 0 ");
 
 	/* Bypassed groups are still used when nothing else is left. */
-	KUNIT_EXPECT_EQ(test, message(test, fx, "fail_path 8:16"), 0);
-	KUNIT_EXPECT_EQ(test, map_rq(fx, &io, &dev), MP_MAPIO_REMAPPED);
+	KUNIT_EXPECT_EQ(test, fx_message(test, fx, "fail_path 8:16"), 0);
+	KUNIT_EXPECT_EQ(test, fx_map_rq(fx, &io, &dev), MP_MAPIO_REMAPPED);
 	KUNIT_EXPECT_STREQ(test, dev, "8:32");
-	KUNIT_EXPECT_EQ(test, message(test, fx, "enable_group 2"), 0);
-	KUNIT_EXPECT_STREQ(test, status(fx, MP_STATUS_TABLE),
+	KUNIT_EXPECT_EQ(test, fx_message(test, fx, "enable_group 2"), 0);
+	KUNIT_EXPECT_STREQ(test, fx_status(fx, MP_STATUS_TABLE),
 			   "0 0 2 1 round-robin 0 1 1 8:16 1 round-robin 0 1 1 8:32 1 ");
-	destroy(test, fx);
+	fx_destroy(test, fx);
 }
 
 static void test_bad_messages(struct kunit *test)
@@ -432,90 +343,90 @@ static void test_bad_messages(struct kunit *test)
 		"switch_group 0", "switch_group 2", "switch_group x", "enable_group -1",
 		"disable_group 1x", "fail_path 9:9",
 	};
-	struct fixture *fx = new_fixture(test, two_paths, 0);
+	struct fixture *fx = fx_new(test, two_paths, 0);
 	int i;
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++)
-		KUNIT_EXPECT_EQ_MSG(test, message(test, fx, bad[i]), -EINVAL, "%s", bad[i]);
-	KUNIT_EXPECT_EQ(test, message(test, fx, "fail_path /dev/sdz"), -ENODEV);
+		KUNIT_EXPECT_EQ_MSG(test, fx_message(test, fx, bad[i]), -EINVAL, "%s", bad[i]);
+	KUNIT_EXPECT_EQ(test, fx_message(test, fx, "fail_path /dev/sdz"), -ENODEV);
 	KUNIT_EXPECT_EQ(test, fx->ctx.nr_events, 0U);
 	KUNIT_EXPECT_EQ(test, fx->ctx.table_events, 0U);
 	/* The lookups above took and released references on 9:9. */
-	destroy(test, fx);
+	fx_destroy(test, fx);
 }
 
 static void test_suspend_resume(struct kunit *test)
 {
 	const char *table = "1 queue_if_no_path 0 1 1 round-robin 0 1 1 8:16 1";
-	struct fixture *fx = new_fixture(test, table, 0);
+	struct fixture *fx = fx_new(test, table, 0);
 
 	/* Flush suspend: queueing off (waiting I/O fails), back at resume. */
 	mpc_presuspend(fx->core);
-	KUNIT_EXPECT_STREQ(test, status(fx, MP_STATUS_TABLE),
+	KUNIT_EXPECT_STREQ(test, fx_status(fx, MP_STATUS_TABLE),
 			   "0 0 1 1 round-robin 0 1 1 8:16 1 ");
 	KUNIT_EXPECT_EQ(test, fx->ctx.kicks, 1U);
 	mpc_resume(fx->core);
-	KUNIT_EXPECT_STREQ(test, status(fx, MP_STATUS_TABLE),
+	KUNIT_EXPECT_STREQ(test, fx_status(fx, MP_STATUS_TABLE),
 			   "1 queue_if_no_path 0 1 1 round-robin 0 1 1 8:16 1 ");
 
 	/* Noflush suspend in request mode keeps queueing. */
 	fx->ctx.noflush_suspending = 1;
 	mpc_presuspend(fx->core);
-	KUNIT_EXPECT_STREQ(test, status(fx, MP_STATUS_TABLE),
+	KUNIT_EXPECT_STREQ(test, fx_status(fx, MP_STATUS_TABLE),
 			   "1 queue_if_no_path 0 1 1 round-robin 0 1 1 8:16 1 ");
-	destroy(test, fx);
+	fx_destroy(test, fx);
 }
 
 static void test_nopath_timer(struct kunit *test)
 {
 	const char *table = "1 queue_if_no_path 0 1 1 round-robin 0 2 1 8:16 1 8:32 1";
-	struct fixture *fx = new_fixture(test, table, 0);
+	struct fixture *fx = fx_new(test, table, 0);
 	struct mpath_io io;
 	const char *dev;
 
 	/* Armed only when the last path fails while queueing. */
 	KUNIT_EXPECT_EQ(test, fx->ctx.timer_arms, 0U);
-	KUNIT_EXPECT_EQ(test, message(test, fx, "fail_path 8:16"), 0);
+	KUNIT_EXPECT_EQ(test, fx_message(test, fx, "fail_path 8:16"), 0);
 	KUNIT_EXPECT_EQ(test, fx->ctx.timer_arms, 0U);
-	KUNIT_EXPECT_EQ(test, message(test, fx, "fail_path 8:32"), 0);
+	KUNIT_EXPECT_EQ(test, fx_message(test, fx, "fail_path 8:32"), 0);
 	KUNIT_EXPECT_EQ(test, fx->ctx.timer_arms, 1U);
-	KUNIT_EXPECT_EQ(test, map_rq(fx, &io, &dev), MP_MAPIO_DELAY_REQUEUE);
+	KUNIT_EXPECT_EQ(test, fx_map_rq(fx, &io, &dev), MP_MAPIO_DELAY_REQUEUE);
 
 	/* Expiry ends queueing: waiting I/O is kicked and now fails. */
 	mpc_nopath_timeout(fx->core);
 	KUNIT_EXPECT_EQ(test, fx->ctx.kicks, 1U);
-	KUNIT_EXPECT_EQ(test, map_rq(fx, &io, &dev), MP_MAPIO_KILL);
-	KUNIT_EXPECT_STREQ(test, status(fx, MP_STATUS_TABLE),
+	KUNIT_EXPECT_EQ(test, fx_map_rq(fx, &io, &dev), MP_MAPIO_KILL);
+	KUNIT_EXPECT_STREQ(test, fx_status(fx, MP_STATUS_TABLE),
 			   "0 0 1 1 round-robin 0 2 1 8:16 1 8:32 1 ");
 
 	/* queue_if_no_path again with no path: armed again; a path back stops it. */
-	KUNIT_EXPECT_EQ(test, message(test, fx, "queue_if_no_path"), 0);
+	KUNIT_EXPECT_EQ(test, fx_message(test, fx, "queue_if_no_path"), 0);
 	KUNIT_EXPECT_EQ(test, fx->ctx.timer_arms, 2U);
-	KUNIT_EXPECT_EQ(test, message(test, fx, "reinstate_path 8:16"), 0);
+	KUNIT_EXPECT_EQ(test, fx_message(test, fx, "reinstate_path 8:16"), 0);
 	KUNIT_EXPECT_EQ(test, fx->ctx.timer_stops, 1U);
-	KUNIT_EXPECT_EQ(test, message(test, fx, "fail_if_no_path"), 0);
+	KUNIT_EXPECT_EQ(test, fx_message(test, fx, "fail_if_no_path"), 0);
 	KUNIT_EXPECT_EQ(test, fx->ctx.timer_stops, 2U);
-	destroy(test, fx);
+	fx_destroy(test, fx);
 }
 
 static void test_ima_status(struct kunit *test)
 {
-	struct fixture *fx = new_fixture(test, two_paths, 0);
+	struct fixture *fx = fx_new(test, two_paths, 0);
 
-	KUNIT_EXPECT_STREQ(test, status(fx, MP_STATUS_IMA),
+	KUNIT_EXPECT_STREQ(test, fx_status(fx, MP_STATUS_IMA),
 			   "target_name=multipath,target_version=1.14.0,nr_priority_groups=1,pg_state_0=E,nr_pgpaths_0=2,path_selector_name_0=round-robin,path_name_0_0=8:16,is_active_0_0=A,fail_count_0_0=0,path_selector_status_0_0=,path_name_0_1=8:32,is_active_0_1=A,fail_count_0_1=0,path_selector_status_0_1=;");
-	destroy(test, fx);
+	fx_destroy(test, fx);
 }
 
 static void test_status_truncation(struct kunit *test)
 {
-	struct fixture *fx = new_fixture(test, two_paths, 0);
+	struct fixture *fx = fx_new(test, two_paths, 0);
 	char small[8];
 
 	/* Like DMEMIT: fill the buffer, NUL-terminated, so dm retries bigger. */
 	mpc_status(fx->core, MP_STATUS_TABLE, "multipath", "1.14.0", small, sizeof(small));
 	KUNIT_EXPECT_STREQ(test, small, "0 0 1 1");
-	destroy(test, fx);
+	fx_destroy(test, fx);
 }
 
 static struct kunit_case mpath_core_cases[] = {

@@ -4,13 +4,15 @@
 #   kunit.sh MODULE_DIR
 . "$(dirname "$0")/lib.sh"
 dir=${1:?usage: kunit.sh MODULE_DIR}
-suite=dm-mpath-cpp-core
-results=/sys/kernel/debug/kunit/$suite/results
+suites=(dm-mpath-cpp-core dm-mpath-cpp-selectors)
 
 t_check "kunit module loads" insmod "$dir/dm-mpath-cpp-kunit.ko" || { t_done; exit 1; }
-if [ ! -r "$results" ]; then
-	t_fail "kunit results in debugfs" "missing $results"
-else
+for suite in "${suites[@]}"; do
+	results=/sys/kernel/debug/kunit/$suite/results
+	if [ ! -r "$results" ]; then
+		t_fail "kunit results of $suite in debugfs" "missing $results"
+		continue
+	fi
 	# Test cases are the indented "ok N - name" lines; diagnostics come before.
 	diag=()
 	while IFS= read -r line; do
@@ -25,7 +27,8 @@ else
 			diag+=("${line#    # }")
 		fi
 	done < "$results"
-	grep -q '^    ok \|^    not ok ' "$results" || t_fail "kunit ran no test case" "$(cat "$results")"
-fi
+	grep -q '^    ok \|^    not ok ' "$results" ||
+		t_fail "kunit suite $suite ran no test case" "$(cat "$results")"
+done
 rmmod dm-mpath-cpp-kunit
 t_done

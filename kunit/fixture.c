@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Helpers of the KUnit suites: one target instance over fake glue. */
+#include <kunit/test.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "fixture.h"
+
+int fx_split(struct kunit *test, const char *text, char ***argv)
+{
+	int argc;
+
+	*argv = argv_split(GFP_KERNEL, text, &argc);
+	KUNIT_ASSERT_NOT_NULL(test, *argv);
+	return argc;
+}
+
+int fx_create(struct kunit *test, struct fixture *fx, const char *table, int bio_only)
+{
+	struct mpc_create_args args = { .ctx = &fx->ctx, .bio_only = bio_only };
+	char **argv;
+	int argc, r;
+
+	fake_ctx_init(&fx->ctx);
+	fx->core = NULL;
+	argc = fx_split(test, table, &argv);
+	r = mpc_create(&args, argc, argv, &fx->core);
+	argv_free(argv);
+	fx->error = args.error;
+	if (r) {
+		fx->core = NULL;
+		KUNIT_EXPECT_EQ_MSG(test, fake_dev_refs(&fx->ctx), 0, "leak: %s", table);
+	}
+	return r;
+}
+
+struct fixture *fx_new(struct kunit *test, const char *table, int bio_only)
+{
+	struct fixture *fx = kunit_kzalloc(test, sizeof(*fx), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, fx);
+	KUNIT_ASSERT_EQ_MSG(test, fx_create(test, fx, table, bio_only), 0, "%s: %s", table,
+			    fx->error);
+	return fx;
+}
+
+void fx_destroy(struct kunit *test, struct fixture *fx)
+{
+	mpc_destroy(fx->core);
+	fx->core = NULL;
+	KUNIT_EXPECT_EQ(test, fake_dev_refs(&fx->ctx), 0);
+}
+
+const char *fx_status(struct fixture *fx, enum mpath_status_type type)
+{
+	mpc_status(fx->core, type, "multipath", "1.14.0", fx->buf, sizeof(fx->buf));
+	return fx->buf;
+}
+
+int fx_message(struct kunit *test, struct fixture *fx, const char *text)
+{
+	char **argv;
+	int argc = fx_split(test, text, &argv);
+	int r = mpc_message(fx->core, argc, argv);
+
+	argv_free(argv);
+	return r;
+}
+
+/* Maps one request-mode I/O; returns the DM code, *dev the path used. */
+int fx_map_rq(struct fixture *fx, struct mpath_io *io, const char **dev)
+{
+	struct request *clone = NULL;
+	int r;
+
+	fake_last_remap = NULL;
+	r = mpc_map_rq(fx->core, (struct request *)fx, io, &clone);
+	*dev = r == MP_MAPIO_REMAPPED ? mpg_dev_name(fake_last_remap) : "";
+	return r;
+}
+
+int fx_map_bio(struct fixture *fx, struct mpath_io *io)
+{
+	return mpc_map_bio(fx->core, (struct bio *)fx, io);
+}
