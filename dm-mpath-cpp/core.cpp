@@ -13,7 +13,7 @@ Path *Multipath::choose_path_fast(unsigned int nr_bytes)
 {
 	PathGroup *pg = load_acquire(current_pg_);
 
-	if (!pg || read_once(next_pg_) || read_once(queue_io_))
+	if (!pg || read_once(next_pg_) || read_once(queue_io_) || read_once(pg_init_required_))
 		return nullptr;
 	return pg->selector.select(pg->paths, pg->nr_paths, nr_bytes);
 }
@@ -75,8 +75,9 @@ Path *Multipath::choose_in_group_locked(PathGroup &pg, unsigned int nr_bytes)
 
 void Multipath::switch_group_locked(PathGroup &pg)
 {
-	// Without a hardware handler a group needs no initialisation.
-	write_once(queue_io_, false);
+	// With a hardware handler I/O waits until pg_init activated the group.
+	write_once(queue_io_, hw_handler_ != nullptr);
+	write_once(pg_init_required_, hw_handler_ != nullptr);
 	pg_init_count_ = 0;
 	store_release(current_pg_, &pg);
 }
@@ -122,6 +123,9 @@ int Multipath::reinstate_path(Path &path)
 		if (nr_valid_paths_ == 1) {
 			write_once(current_path_, nullptr);
 			kick = true;
+		} else if (hw_handler_ && current_pg_ == path.pg &&
+			   mpg_activation_queue(path.activation, 0)) {
+			pg_init_in_progress_++;
 		}
 		mpg_path_event(ctx_, 0, path.dev, nr_valid_paths_);
 	}
@@ -190,9 +194,7 @@ int Multipath::path_action(const char *dev_name, bool fail)
 			if (path.dev != dev)
 				continue;
 			if (fail) {
-				LockGuard guard(ctx_);
-
-				fail_path_locked(path);
+				fail_path(path);
 				r = 0;
 			} else {
 				r = reinstate_path(path);
@@ -216,24 +218,42 @@ int Multipath::group_action(const char *num_str, int action)
 	}
 
 	{
-		LockGuard guard(ctx_);
 		PathGroup &pg = groups_[num - 1];
 
-		if (action == kSwitch) {
-			for (unsigned int i = 0; i < nr_groups_; i++)
-				groups_[i].bypassed = false;
-			if (current_pg_ != &pg)
-				write_once(current_path_, nullptr);
-			write_once(current_pg_, nullptr);
-			write_once(next_pg_, &pg);
-		} else {
-			pg.bypassed = action == kDisable;
-			write_once(current_path_, nullptr);
-			write_once(current_pg_, nullptr);
+		if (action != kSwitch) {
+			bypass_group(pg, action == kDisable);
+			return 0;
 		}
+		LockGuard guard(ctx_);
+
+		for (unsigned int i = 0; i < nr_groups_; i++)
+			groups_[i].bypassed = false;
+		if (current_pg_ != &pg)
+			write_once(current_path_, nullptr);
+		write_once(current_pg_, nullptr);
+		write_once(next_pg_, &pg);
 	}
 	mpg_table_event(ctx_);
 	return 0;
+}
+
+void Multipath::bypass_group(PathGroup &pg, bool bypassed)
+{
+	{
+		LockGuard guard(ctx_);
+
+		pg.bypassed = bypassed;
+		write_once(current_path_, nullptr);
+		write_once(current_pg_, nullptr);
+	}
+	mpg_table_event(ctx_);
+}
+
+void Multipath::fail_path(Path &path)
+{
+	LockGuard guard(ctx_);
+
+	fail_path_locked(path);
 }
 
 // Caller serialises messages and has checked the device is not suspended.
@@ -286,22 +306,30 @@ int Multipath::iterate_devices(int (*fn)(mpg_dev *dev, void *data), void *data)
 
 int Multipath::ioctl_device(mpg_dev **dev)
 {
-	bool queueing;
+	int r;
 	{
 		LockGuard guard(ctx_);
-		Path *path = current_path_ ? current_path_ : choose_path_locked(0);
+		Path *path = current_path_;
 
-		if (path && path->active) {
+		if (!path || !queue_io_)
+			path = choose_path_locked(0);
+		if (path && !queue_io_) {
 			*dev = path->dev;
 			return 0;
 		}
-		queueing = queue_if_no_path_;
+		// No path, or pg_init has not finished: -ENOTCONN makes the
+		// caller retry (while queueing), after pg_init was started.
+		r = path || queue_if_no_path_ ? -kENOTCONN : -kEIO;
+		if (r == -kENOTCONN) {
+			if (!current_pg_)
+				choose_path_locked(0);
+			if (pg_init_required_)
+				pg_init_all_paths_locked();
+		}
 	}
-	if (!queueing)
-		return -kEIO;
-	// Let waiting I/O re-check the paths, as mainline does before -ENOTCONN.
-	mpg_kick_waiting_io(ctx_);
-	return -kENOTCONN;
+	if (r == -kENOTCONN)
+		mpg_kick_waiting_io(ctx_);
+	return r;
 }
 
 // dm-rq's question before dispatching: would mapping now only bounce off
@@ -312,6 +340,8 @@ bool Multipath::busy()
 	PathGroup *next = read_once(next_pg_);
 	bool has_active = false;
 
+	if (read_once(pg_init_in_progress_))
+		return true;
 	if (!read_once(nr_valid_paths_)) {
 		// Queueing in request mode: map() delays the requeue itself.
 		LockGuard guard(ctx_);

@@ -27,6 +27,7 @@ struct Path {
 	PathGroup *pg = nullptr;
 	bool active = true; // read locklessly by the selectors
 	unsigned int fail_count = 0;
+	mpg_activation *activation = nullptr; // pg_init work, with a handler
 	PathSelectorState selector_state{};
 };
 
@@ -54,6 +55,11 @@ public:
 	void nopath_timeout();
 	int iterate_devices(int (*fn)(mpg_dev *dev, void *data), void *data);
 	int ioctl_device(mpg_dev **dev);
+	// pg_init through the hardware handler (pg_init.cpp).
+	void activate_path(Path &path, mpg_activation *act);
+	void pg_init_done(Path &path, int result);
+	bool pg_init_idle() const { return !read_once(pg_init_in_progress_); }
+	void flush_pg_init();
 
 	template <typename Unit>
 	int map(Unit &unit, mpath_io &io);
@@ -69,6 +75,7 @@ private:
 
 	int parse_features(ArgSet &as, const char **error);
 	int parse_hw_handler(ArgSet &as, const char **error);
+	int setup_handler(Path &path, const char **error);
 	int parse_group(ArgSet &as, PathGroup &pg, unsigned int nr_before, const char **error);
 	bool has_path(const mpg_dev *dev, unsigned int nr_groups, const PathGroup &pg,
 		      unsigned int nr_paths) const;
@@ -79,6 +86,10 @@ private:
 	Path *choose_in_group_locked(PathGroup &pg, unsigned int nr_bytes);
 	void switch_group_locked(PathGroup &pg);
 	void fail_path_locked(Path &path);
+	void fail_path(Path &path);
+	void bypass_group(PathGroup &pg, bool bypassed);
+	unsigned int pg_init_all_paths_locked();
+	bool pg_init_limit_reached();
 	int reinstate_path(Path &path);
 	void set_queue_if_no_path(bool queue, bool save_old);
 	void arm_nopath_timer_locked();
@@ -104,6 +115,14 @@ private:
 	unsigned int pg_init_retries_ = 0;
 	unsigned int pg_init_delay_msecs_ = kPgInitDelayDefault;
 	unsigned int pg_init_count_ = 0;
+
+	// Hardware handler (scsi_dh) and the pg_init state of mainline.
+	char *hw_handler_ = nullptr;
+	char *hw_handler_params_ = nullptr; // "<count>\0<arg>\0..." for scsi_dh
+	bool pg_init_required_ = false;	    // the current group needs pg_init
+	bool pg_init_delay_retry_ = false;  // wait pg_init_delay before the next
+	bool pg_init_disabled_ = false;	    // suspending: start no new pg_init
+	unsigned int pg_init_in_progress_ = 0;
 };
 
 // The glue's opaque handle is the core object itself.
@@ -143,6 +162,11 @@ int Multipath::map(Unit &unit, mpath_io &io)
 			if (mpg_noflush_suspending(ctx_))
 				return Unit::kMapPushBack;
 			return MP_MAPIO_KILL;
+		}
+		// The group's hardware handler must activate it first.
+		if (queue_io_ || pg_init_required_) {
+			pg_init_all_paths_locked();
+			return unit.wait_for_path_locked(ctx_);
 		}
 	}
 

@@ -78,6 +78,21 @@ int mpg_strcasecmp(const char *a, const char *b)
 	return strcasecmp(a, b);
 }
 
+char *mpg_strdup(const char *str)
+{
+	return kstrdup(str, GFP_KERNEL);
+}
+
+int mpg_strcmp(const char *a, const char *b)
+{
+	return strcmp(a, b);
+}
+
+unsigned long mpg_strlen(const char *str)
+{
+	return strlen(str);
+}
+
 int mpg_blk_path_error(unsigned char status)
 {
 	return blk_path_error((__force blk_status_t)status);

@@ -55,6 +55,8 @@ int Multipath::parse_features(ArgSet &as, const char **error)
 	}
 
 	if (bio_only_) {
+		// No scsi_dh management: it keeps the handler attached.
+		retain_attached_hw_handler_ = true;
 		if (queue_mode_set && !want_bio) {
 			*error = "bio_multipath is bio-based only: use target multipath for "
 				 "queue_mode rq";
@@ -69,10 +71,11 @@ int Multipath::parse_features(ArgSet &as, const char **error)
 	return 0;
 }
 
+// <#args> [<name> [<handler args>...]]
 int Multipath::parse_hw_handler(ArgSet &as, const char **error)
 {
 	static constexpr ArgSpec kCount = {0, 1024, "invalid number of hardware handler args"};
-	unsigned int argc;
+	unsigned int argc, len = 0;
 
 	if (!as.read_group(kCount, &argc, error))
 		return -kEINVAL;
@@ -83,8 +86,83 @@ int Multipath::parse_hw_handler(ArgSet &as, const char **error)
 		mpg_log(MP_LOG_ERR, "bio-based multipath doesn't allow hardware handler args");
 		return 0;
 	}
-	*error = "hardware handlers are not supported yet by dm-mpath-cpp";
-	return -kEINVAL;
+
+	hw_handler_ = mpg_strdup(as.shift());
+	if (!hw_handler_)
+		return -kEINVAL;
+	if (--argc == 0)
+		return 0;
+
+	// scsi_dh_set_params() wants "<count>\0<arg>\0<arg>\0".
+	for (unsigned int i = 0; i < argc; i++)
+		len += mpg_strlen(as.words()[i]) + 1;
+	len += 12;
+	hw_handler_params_ = new char[len]();
+	if (!hw_handler_params_) {
+		*error = "memory allocation failed";
+		return -kENOMEM;
+	}
+	char *p = hw_handler_params_;
+
+	p += mpg_scnprintf(p, len, "%u", argc) + 1;
+	for (unsigned int i = 0; i < argc; i++)
+		p += mpg_scnprintf(p, len - (p - hw_handler_params_), "%s", as.words()[i]) + 1;
+	as.consume(argc);
+	return 0;
+}
+
+// A path of a SCSI device: attach the table's handler, or adopt the one
+// already attached when the table says to retain it (bio mode always does).
+int Multipath::setup_handler(Path &path, const char **error)
+{
+	char *attached = mpg_dh_attached_name(path.dev);
+	int r = 0;
+
+	if (!attached && !hw_handler_)
+		return 0;
+
+	path.activation = mpg_activation_alloc(ctx_, reinterpret_cast<mpc_path *>(&path));
+	if (!path.activation) {
+		mpg_free(attached);
+		*error = "can't allocate path activation";
+		return -kENOMEM;
+	}
+
+	bool retain = retain_attached_hw_handler_;
+
+	for (;;) {
+		if (retain && attached) {
+			// Parameters were meant for another handler.
+			if (hw_handler_ && mpg_strcmp(attached, hw_handler_)) {
+				delete[] hw_handler_params_;
+				hw_handler_params_ = nullptr;
+			}
+			// The table text then names the handler really in use.
+			mpg_free(hw_handler_);
+			hw_handler_ = attached;
+			attached = nullptr;
+		}
+		if (!hw_handler_)
+			break;
+		r = mpg_dh_attach(path.dev, hw_handler_);
+		if (r == -kEBUSY && !retain) {
+			retain = true; // another handler is attached: keep it
+			continue;
+		}
+		if (r < 0) {
+			*error = "error attaching hardware handler";
+			break;
+		}
+		r = 0;
+		if (hw_handler_params_) {
+			r = mpg_dh_set_params(path.dev, hw_handler_params_);
+			if (r < 0)
+				*error = "unable to set hardware handler parameters";
+		}
+		break;
+	}
+	mpg_free(attached);
+	return r < 0 ? r : 0;
 }
 
 // Whether dev is already a path of groups_[0..nr_groups) or of pg's first
@@ -162,6 +240,9 @@ int Multipath::parse_group(ArgSet &as, PathGroup &pg, unsigned int nr_before,
 			*error = "duplicate path device";
 			return -kEINVAL;
 		}
+		r = setup_handler(path, error);
+		if (r)
+			return r;
 		r = pg.selector.add_path(path.selector_state, i, path_args, error);
 		if (r)
 			return r;
@@ -175,6 +256,7 @@ void Multipath::release_group(mpg_ctx *ctx, PathGroup &pg)
 	if (!pg.paths)
 		return;
 	for (unsigned int i = 0; i < pg.nr_paths; i++) {
+		mpg_activation_free(pg.paths[i].activation);
 		pg.selector.release_path(pg.paths[i].selector_state);
 		if (pg.paths[i].dev)
 			mpg_put_device(ctx, pg.paths[i].dev);
@@ -187,12 +269,14 @@ void Multipath::release_group(mpg_ctx *ctx, PathGroup &pg)
 
 Multipath::~Multipath()
 {
-	if (!groups_)
-		return;
-	// One slot past the groups is scratch space used while parsing.
-	for (unsigned int i = 0; i <= nr_groups_; i++)
-		release_group(ctx_, groups_[i]);
-	delete[] groups_;
+	if (groups_) {
+		// One slot past the groups is scratch space used while parsing.
+		for (unsigned int i = 0; i <= nr_groups_; i++)
+			release_group(ctx_, groups_[i]);
+		delete[] groups_;
+	}
+	mpg_free(hw_handler_);
+	delete[] hw_handler_params_;
 }
 
 int Multipath::create(mpc_create_args *args, ArgSet as, Multipath **out)
@@ -281,7 +365,9 @@ void Multipath::status(mpath_status_type type, const char *target_name, const ch
 {
 	Emitter emit(result, maxlen);
 	LockGuard guard(ctx_);
+	// bio_multipath's implied features are not echoed.
 	bool show_queue_mode = bio_mode_ && !bio_only_;
+	bool show_retain = retain_attached_hw_handler_ && !bio_only_;
 	unsigned int pg_num;
 
 	if (type == MP_STATUS_IMA) {
@@ -311,19 +397,22 @@ void Multipath::status(mpath_status_type type, const char *target_name, const ch
 	} else {
 		emit("%u ", (queue_if_no_path_ ? 1U : 0U) + (pg_init_retries_ > 0) * 2U +
 				    (pg_init_delay_msecs_ != kPgInitDelayDefault) * 2U +
-				    (retain_attached_hw_handler_ ? 1U : 0U) + show_queue_mode * 2U);
+				    (show_retain ? 1U : 0U) + show_queue_mode * 2U);
 		if (queue_if_no_path_)
 			emit("queue_if_no_path ");
 		if (pg_init_retries_)
 			emit("pg_init_retries %u ", pg_init_retries_);
 		if (pg_init_delay_msecs_ != kPgInitDelayDefault)
 			emit("pg_init_delay_msecs %u ", pg_init_delay_msecs_);
-		if (retain_attached_hw_handler_)
+		if (show_retain)
 			emit("retain_attached_hw_handler ");
 		if (show_queue_mode)
 			emit("queue_mode bio ");
 	}
-	emit("0 "); // hardware handler
+	if (hw_handler_ && type == MP_STATUS_TABLE)
+		emit("1 %s ", hw_handler_);
+	else
+		emit("0 ");
 
 	if (next_pg_)
 		pg_num = next_pg_->num;

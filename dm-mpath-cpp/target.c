@@ -18,7 +18,9 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/timer.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
+#include <scsi/scsi_dh.h>
 
 #include "mpath_seam.h"
 
@@ -42,6 +44,13 @@ static_assert(MP_ENDIO_INCOMPLETE == DM_ENDIO_INCOMPLETE);
 static_assert(MP_ENDIO_REQUEUE == DM_ENDIO_REQUEUE);
 static_assert(MP_ENDIO_DELAY_REQUEUE == DM_ENDIO_DELAY_REQUEUE);
 static_assert(sizeof(blk_status_t) == sizeof(unsigned char));
+static_assert((int)MP_DH_OK == (int)SCSI_DH_OK);
+static_assert((int)MP_DH_DEV_TEMP_BUSY == (int)SCSI_DH_DEV_TEMP_BUSY);
+static_assert((int)MP_DH_RETRY == (int)SCSI_DH_RETRY);
+static_assert((int)MP_DH_IMM_RETRY == (int)SCSI_DH_IMM_RETRY);
+static_assert((int)MP_DH_RES_TEMP_UNAVAIL == (int)SCSI_DH_RES_TEMP_UNAVAIL);
+static_assert((int)MP_DH_DEV_OFFLINED == (int)SCSI_DH_DEV_OFFLINED);
+static_assert((int)MP_DH_NOSYS == (int)SCSI_DH_NOSYS);
 
 struct mpg_ctx {
 	struct dm_target *ti;
@@ -53,6 +62,14 @@ struct mpg_ctx {
 	struct work_struct event_work;	/* dm_table_event() needs process context */
 	struct mutex message_lock;	/* serialises messages */
 	struct timer_list nopath_timer;	/* queue_if_no_path_timeout_secs */
+	wait_queue_head_t pg_init_wait;	/* suspend waits for pg_init to end */
+};
+
+/* One path's pg_init (scsi_dh activation), run on handler_wq. */
+struct mpg_activation {
+	struct delayed_work work;
+	struct mpg_ctx *ctx;
+	struct mpc_path *path;
 };
 
 /*
@@ -83,6 +100,8 @@ MODULE_PARM_DESC(queue_if_no_path_timeout_secs, "No available paths queue IO tim
 
 /* Re-maps parked bios; WQ_MEM_RECLAIM so it runs under memory pressure. */
 static struct workqueue_struct *kick_wq;
+/* Runs pg_init; ordered like mainline's kmpath_handlerd. */
+static struct workqueue_struct *handler_wq;
 
 static struct mpg_bio_io *bio_io(struct bio *bio)
 {
@@ -138,9 +157,99 @@ const char *mpg_dev_name(const struct mpg_dev *dev)
 	return ((const struct dm_dev *)dev)->name;
 }
 
+static struct request_queue *dev_queue(const struct mpg_dev *dev)
+{
+	return bdev_get_queue(((const struct dm_dev *)dev)->bdev);
+}
+
 int mpg_dev_busy(const struct mpg_dev *dev)
 {
-	return blk_lld_busy(bdev_get_queue(((const struct dm_dev *)dev)->bdev));
+	return blk_lld_busy(dev_queue(dev));
+}
+
+int mpg_dev_dying(const struct mpg_dev *dev)
+{
+	return blk_queue_dying(dev_queue(dev));
+}
+
+char *mpg_dh_attached_name(struct mpg_dev *dev)
+{
+	return (char *)scsi_dh_attached_handler_name(dev_queue(dev), GFP_KERNEL);
+}
+
+int mpg_dh_attach(struct mpg_dev *dev, const char *name)
+{
+	int r = scsi_dh_attach(dev_queue(dev), name);
+
+	if (r == -EBUSY)
+		DMINFO("retaining handler on device %pg", ((struct dm_dev *)dev)->bdev);
+	return r;
+}
+
+int mpg_dh_set_params(struct mpg_dev *dev, const char *params)
+{
+	return scsi_dh_set_params(dev_queue(dev), params);
+}
+
+static void activation_work_fn(struct work_struct *work)
+{
+	struct mpg_activation *act = container_of(to_delayed_work(work),
+						  struct mpg_activation, work);
+
+	mpc_activate_path(act->ctx->core, act->path, act);
+}
+
+struct mpg_activation *mpg_activation_alloc(struct mpg_ctx *ctx, struct mpc_path *path)
+{
+	struct mpg_activation *act = kzalloc(sizeof(*act), GFP_KERNEL);
+
+	if (act) {
+		INIT_DELAYED_WORK(&act->work, activation_work_fn);
+		act->ctx = ctx;
+		act->path = path;
+	}
+	return act;
+}
+
+void mpg_activation_free(struct mpg_activation *act)
+{
+	if (act) {
+		cancel_delayed_work_sync(&act->work);
+		kfree(act);
+	}
+}
+
+int mpg_activation_queue(struct mpg_activation *act, unsigned int delay_msecs)
+{
+	return queue_delayed_work(handler_wq, &act->work, msecs_to_jiffies(delay_msecs));
+}
+
+void mpg_activation_flush(void)
+{
+	flush_workqueue(handler_wq);
+}
+
+static void activation_done(void *data, int result)
+{
+	struct mpg_activation *act = data;
+
+	mpc_pg_init_done(act->ctx->core, act->path, result);
+}
+
+void mpg_dh_activate(struct mpg_activation *act, struct mpg_dev *dev)
+{
+	scsi_dh_activate(dev_queue(dev), activation_done, act);
+}
+
+void mpg_pg_init_wait(struct mpg_ctx *ctx)
+{
+	/* Uninterruptible like mainline: a stuck handler shows as a hung task. */
+	wait_event(ctx->pg_init_wait, mpc_pg_init_idle(ctx->core));
+}
+
+void mpg_pg_init_wake(struct mpg_ctx *ctx)
+{
+	wake_up(&ctx->pg_init_wait);
 }
 
 void mpg_path_event(struct mpg_ctx *ctx, int failed, const struct mpg_dev *dev,
@@ -320,6 +429,7 @@ static int mp_ctr_common(struct dm_target *ti, unsigned int argc, char **argv,
 	INIT_WORK(&ctx->event_work, event_work_fn);
 	mutex_init(&ctx->message_lock);
 	timer_setup(&ctx->nopath_timer, nopath_timer_fn, 0);
+	init_waitqueue_head(&ctx->pg_init_wait);
 
 	args.ctx = ctx;
 	r = mpc_create(&args, argc, argv, &ctx->core);
@@ -359,6 +469,7 @@ static void mp_dtr(struct dm_target *ti)
 	struct mpg_ctx *ctx = ti->private;
 
 	del_timer_sync(&ctx->nopath_timer);
+	mpc_flush_pg_init(ctx->core);
 	flush_work(&ctx->kick_work);
 	flush_work(&ctx->event_work);
 	/* dm core suspended the device first: nothing may still be parked. */
@@ -427,6 +538,7 @@ static void mp_postsuspend(struct dm_target *ti)
 	struct mpg_ctx *ctx = ti->private;
 
 	mutex_lock(&ctx->message_lock);
+	mpc_flush_pg_init(ctx->core);
 	flush_work(&ctx->kick_work);
 	flush_work(&ctx->event_work);
 	mutex_unlock(&ctx->message_lock);
@@ -557,6 +669,11 @@ static int __init dm_mpath_cpp_init(void)
 	kick_wq = alloc_workqueue("kmpath_cppd", WQ_MEM_RECLAIM, 0);
 	if (!kick_wq)
 		return -ENOMEM;
+	handler_wq = alloc_ordered_workqueue("kmpath_cpp_handlerd", WQ_MEM_RECLAIM);
+	if (!handler_wq) {
+		r = -ENOMEM;
+		goto bad_wq;
+	}
 
 	r = dm_register_target(&multipath_target);
 	if (r) {
@@ -580,6 +697,8 @@ static int __init dm_mpath_cpp_init(void)
 bad_mp:
 	dm_unregister_target(&multipath_target);
 bad_wq:
+	if (handler_wq)
+		destroy_workqueue(handler_wq);
 	destroy_workqueue(kick_wq);
 	return r;
 }
@@ -588,6 +707,7 @@ static void __exit dm_mpath_cpp_exit(void)
 {
 	dm_unregister_target(&bio_multipath_target);
 	dm_unregister_target(&multipath_target);
+	destroy_workqueue(handler_wq);
 	destroy_workqueue(kick_wq);
 }
 

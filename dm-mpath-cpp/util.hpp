@@ -20,6 +20,7 @@ namespace mpath {
 enum : int {
 	kEIO = 5,
 	kENOMEM = 12,
+	kEBUSY = 16,
 	kEINVAL = 22,
 	kENOTCONN = 107,
 };

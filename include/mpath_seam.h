@@ -24,6 +24,7 @@ struct request;
 struct mpg_dev;		/* a struct dm_dev: one path's block device */
 struct mpg_ctx;		/* glue's per-target state: lock, parked I/O, work */
 struct mpg_cpumask;	/* a struct cpumask (io-affinity selector) */
+struct mpg_activation;	/* glue's delayed work that runs a path's pg_init */
 
 /* Core objects, opaque to the glue. */
 struct mpc_core;	/* one multipath target instance */
@@ -53,6 +54,17 @@ enum mpath_clone_result {
 	MP_CLONE_OK,
 	MP_CLONE_BUSY,		/* no tag right now: let blk-mq retry */
 	MP_CLONE_DEAD,		/* the path's queue is dying */
+};
+
+/* scsi_dh activation results (SCSI_DH_* of scsi_dh.h), asserted in the glue. */
+enum mpath_dh_result {
+	MP_DH_OK = 0,
+	MP_DH_DEV_TEMP_BUSY = 2,
+	MP_DH_RETRY = 10,
+	MP_DH_IMM_RETRY = 11,
+	MP_DH_RES_TEMP_UNAVAIL = 13,
+	MP_DH_DEV_OFFLINED = 14,
+	MP_DH_NOSYS = 16,
 };
 
 enum mpath_status_type {
@@ -89,6 +101,9 @@ int mpg_scnprintf(char *buf, unsigned long size, const char *fmt, ...) MPATH_NOE
 /* The kernel's "%u%c" sscanf idiom, so numbers parse exactly as in mainline. */
 int mpg_parse_uint(const char *str, unsigned int *value) MPATH_NOEXCEPT;
 int mpg_strcasecmp(const char *a, const char *b) MPATH_NOEXCEPT;
+char *mpg_strdup(const char *str) MPATH_NOEXCEPT;	/* free with mpg_free */
+int mpg_strcmp(const char *a, const char *b) MPATH_NOEXCEPT;
+unsigned long mpg_strlen(const char *str) MPATH_NOEXCEPT;
 
 /* Time and CPUs, for the selectors. */
 unsigned long long mpg_now_ns(void) MPATH_NOEXCEPT;		/* ktime_get_ns() */
@@ -112,6 +127,31 @@ void mpg_put_device(struct mpg_ctx *ctx, struct mpg_dev *dev) MPATH_NOEXCEPT;
 const char *mpg_dev_name(const struct mpg_dev *dev) MPATH_NOEXCEPT;
 /* The path's low-level driver is busy (blk_lld_busy), for dm-rq's busy(). */
 int mpg_dev_busy(const struct mpg_dev *dev) MPATH_NOEXCEPT;
+/* The path's queue is being torn down. */
+int mpg_dev_dying(const struct mpg_dev *dev) MPATH_NOEXCEPT;
+
+/*
+ * Hardware handlers (scsi_dh).  A non-SCSI path has no handler: the name is
+ * NULL and an activation completes at once with MP_DH_NOSYS.
+ */
+char *mpg_dh_attached_name(struct mpg_dev *dev) MPATH_NOEXCEPT;	/* mpg_free */
+/* scsi_dh_attach(); on -EBUSY (another handler attached) logs that it stays. */
+int mpg_dh_attach(struct mpg_dev *dev, const char *name) MPATH_NOEXCEPT;
+int mpg_dh_set_params(struct mpg_dev *dev, const char *params) MPATH_NOEXCEPT;
+/* Per-path pg_init work; its run calls mpc_activate_path(). Process context. */
+struct mpg_activation *mpg_activation_alloc(struct mpg_ctx *ctx,
+					    struct mpc_path *path) MPATH_NOEXCEPT;
+/* Cancels a pending run and waits for a running one, then frees. */
+void mpg_activation_free(struct mpg_activation *act) MPATH_NOEXCEPT;
+/* Queues a run after delay_msecs; 0 if one is already queued. Any context. */
+int mpg_activation_queue(struct mpg_activation *act, unsigned int delay_msecs) MPATH_NOEXCEPT;
+/* Waits for every queued run to have started (flush of the handler queue). */
+void mpg_activation_flush(void) MPATH_NOEXCEPT;
+/* scsi_dh_activate(): completion reaches mpc_pg_init_done(), maybe at once. */
+void mpg_dh_activate(struct mpg_activation *act, struct mpg_dev *dev) MPATH_NOEXCEPT;
+/* Sleeps until mpc_pg_init_idle(); woken by mpg_pg_init_wake(). */
+void mpg_pg_init_wait(struct mpg_ctx *ctx) MPATH_NOEXCEPT;
+void mpg_pg_init_wake(struct mpg_ctx *ctx) MPATH_NOEXCEPT;
 
 /* Raise PATH_FAILED / PATH_REINSTATED (uevent, log line, dm event). Locked. */
 void mpg_path_event(struct mpg_ctx *ctx, int failed, const struct mpg_dev *dev,
@@ -179,6 +219,13 @@ int mpc_end_io_rq(struct mpc_core *core, struct mpath_io *io,
 		  unsigned char status) MPATH_NOEXCEPT;
 /* dm-rq dropped a clone mpc_map_rq() made: undo the path's accounting. */
 void mpc_release_rq(struct mpath_io *io) MPATH_NOEXCEPT;
+/* A path's pg_init work runs, and its scsi_dh activation completes. */
+void mpc_activate_path(struct mpc_core *core, struct mpc_path *path,
+		       struct mpg_activation *act) MPATH_NOEXCEPT;
+void mpc_pg_init_done(struct mpc_core *core, struct mpc_path *path, int result) MPATH_NOEXCEPT;
+int mpc_pg_init_idle(struct mpc_core *core) MPATH_NOEXCEPT;
+/* postsuspend and destruction: let running pg_init finish, start no more. */
+void mpc_flush_pg_init(struct mpc_core *core) MPATH_NOEXCEPT;
 /* dm-rq asks whether to hold back dispatch (mainline's multipath_busy). */
 int mpc_busy(struct mpc_core *core) MPATH_NOEXCEPT;
 

@@ -2,12 +2,15 @@
 /* Fake per-target kernel services for the core's unit tests. */
 #include <linux/errno.h>
 #include <linux/kernel.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 
 #include "fake_glue.h"
 
 const struct mpg_dev *fake_last_remap;
 enum mpath_clone_result fake_clone_result;
+char fake_dh_attached[16];
+int fake_dh_attach_result;
 
 void fake_ctx_init(struct mpg_ctx *ctx)
 {
@@ -65,7 +68,9 @@ int mpg_get_device(struct mpg_ctx *ctx, const char *name, struct mpg_dev **dev)
 	}
 	if (!free_slot)
 		return -ENOMEM;
+	memset(free_slot, 0, sizeof(*free_slot));
 	scnprintf(free_slot->name, sizeof(free_slot->name), "%u:%u", major, minor);
+	strscpy(free_slot->dh_name, fake_dh_attached, sizeof(free_slot->dh_name));
 	free_slot->refs = 1;
 	*dev = free_slot;
 	return 0;
@@ -161,4 +166,126 @@ enum mpath_clone_result mpg_rq_clone(struct request *rq, struct mpg_dev *dev,
 	if (fake_clone_result == MP_CLONE_OK)
 		*clone = rq;
 	return fake_clone_result;
+}
+
+int mpg_dev_dying(const struct mpg_dev *dev)
+{
+	return dev->dying;
+}
+
+char *mpg_dh_attached_name(struct mpg_dev *dev)
+{
+	return dev->dh_name[0] ? kstrdup(dev->dh_name, GFP_KERNEL) : NULL;
+}
+
+/* Like scsi_dh_attach(): the same handler again is fine, another is -EBUSY. */
+int mpg_dh_attach(struct mpg_dev *dev, const char *name)
+{
+	if (fake_dh_attach_result)
+		return fake_dh_attach_result;
+	if (dev->dh_name[0] && strcmp(dev->dh_name, name))
+		return -EBUSY;
+	strscpy(dev->dh_name, name, sizeof(dev->dh_name));
+	return 0;
+}
+
+int mpg_dh_set_params(struct mpg_dev *dev, const char *params)
+{
+	/* "<count>\0<arg>\0...": keep "count:arg1,arg2..." to check the layout. */
+	const char *p = params;
+	int count, i, len;
+	char dummy;
+
+	if (sscanf(p, "%d%c", &count, &dummy) != 1)
+		return -EINVAL;
+	len = scnprintf(dev->dh_params, sizeof(dev->dh_params), "%d:", count);
+	for (i = 0; i < count; i++) {
+		p += strlen(p) + 1;
+		len += scnprintf(dev->dh_params + len, sizeof(dev->dh_params) - len, "%s%s",
+				 i ? "," : "", p);
+	}
+	return 0;
+}
+
+struct mpg_activation *mpg_activation_alloc(struct mpg_ctx *ctx, struct mpc_path *path)
+{
+	struct mpg_activation *act;
+
+	if (ctx->nr_acts >= FAKE_MAX_ACTIVATIONS)
+		return NULL;
+	act = kzalloc(sizeof(*act), GFP_KERNEL);
+	if (!act)
+		return NULL;
+	act->ctx = ctx;
+	act->path = path;
+	ctx->acts[ctx->nr_acts++] = act;
+	return act;
+}
+
+void mpg_activation_free(struct mpg_activation *act)
+{
+	unsigned int i;
+
+	if (!act)
+		return;
+	for (i = 0; i < act->ctx->nr_acts; i++)
+		if (act->ctx->acts[i] == act)
+			act->ctx->acts[i] = NULL;
+	kfree(act);
+}
+
+int mpg_activation_queue(struct mpg_activation *act, unsigned int delay_msecs)
+{
+	if (act->queued)
+		return 0;
+	act->queued = 1;
+	act->delay_msecs = delay_msecs;
+	return 1;
+}
+
+void mpg_activation_flush(void)
+{
+}
+
+unsigned int fake_queued_activations(const struct mpg_ctx *ctx)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < ctx->nr_acts; i++)
+		n += ctx->acts[i] && ctx->acts[i]->queued;
+	return n;
+}
+
+unsigned int fake_run_activations(struct mpg_ctx *ctx)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < ctx->nr_acts; i++) {
+		struct mpg_activation *act = ctx->acts[i];
+
+		if (!act || !act->queued)
+			continue;
+		act->queued = 0;
+		mpc_activate_path(ctx->core, act->path, act);
+		n++;
+	}
+	return n;
+}
+
+/* The handler answers at once with ctx->dh_result. */
+void mpg_dh_activate(struct mpg_activation *act, struct mpg_dev *dev)
+{
+	act->ctx->dh_activations++;
+	mpc_pg_init_done(act->ctx->core, act->path, act->ctx->dh_result);
+}
+
+void mpg_pg_init_wait(struct mpg_ctx *ctx)
+{
+	/* Nothing runs concurrently in the tests: pg_init must be over. */
+	WARN_ON(!mpc_pg_init_idle(ctx->core));
+	ctx->pg_init_waits++;
+}
+
+void mpg_pg_init_wake(struct mpg_ctx *ctx)
+{
 }

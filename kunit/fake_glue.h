@@ -12,11 +12,23 @@
 
 #define FAKE_MAX_DEVS 16
 #define FAKE_MAX_EVENTS 32
+#define FAKE_MAX_ACTIVATIONS 16
 
 struct mpg_dev {
 	char name[16];
 	int refs;
 	int busy;
+	int dying;
+	char dh_name[16];	/* attached hardware handler, "" if none */
+	char dh_params[32];	/* last scsi_dh_set_params(), count word only */
+};
+
+/* A path's pg_init work: queued until fake_run_activations(). */
+struct mpg_activation {
+	struct mpg_ctx *ctx;
+	struct mpc_path *path;
+	int queued;
+	unsigned int delay_msecs;
 };
 
 struct fake_event {
@@ -38,14 +50,27 @@ struct mpg_ctx {
 	unsigned int parked;
 	unsigned int restored;
 	int noflush_suspending;
+	struct mpc_core *core;		/* for activations; set by the fixture */
+	struct mpg_activation *acts[FAKE_MAX_ACTIVATIONS];
+	unsigned int nr_acts;
+	int dh_result;			/* what every scsi_dh activation answers */
+	unsigned int dh_activations;	/* scsi_dh_activate() calls */
+	unsigned int pg_init_waits;
 };
 
 /* Bios and requests carry no ctx: their fakes record here. */
 extern const struct mpg_dev *fake_last_remap;
 extern enum mpath_clone_result fake_clone_result;
+/* Handler every new fake device has attached ("" for none); attach result. */
+extern char fake_dh_attached[16];
+extern int fake_dh_attach_result;
 
 void fake_ctx_init(struct mpg_ctx *ctx);
 /* References still held on fake devices (0 after a clean destroy). */
 int fake_dev_refs(const struct mpg_ctx *ctx);
+/* Runs the queued pg_init work items; returns how many ran. */
+unsigned int fake_run_activations(struct mpg_ctx *ctx);
+/* How many pg_init work items are queued. */
+unsigned int fake_queued_activations(const struct mpg_ctx *ctx);
 
 #endif

@@ -27,6 +27,7 @@ int fx_create(struct kunit *test, struct fixture *fx, const char *table, int bio
 	r = mpc_create(&args, argc, argv, &fx->core);
 	argv_free(argv);
 	fx->error = args.error;
+	fx->ctx.core = fx->core;
 	if (r) {
 		fx->core = NULL;
 		KUNIT_EXPECT_EQ_MSG(test, fake_dev_refs(&fx->ctx), 0, "leak: %s", table);
@@ -82,4 +83,9 @@ int fx_map_rq(struct fixture *fx, struct mpath_io *io, const char **dev)
 int fx_map_bio(struct fixture *fx, struct mpath_io *io)
 {
 	return mpc_map_bio(fx->core, (struct bio *)fx, io);
+}
+
+void fake_dh_attached_preset(struct fixture *fx, const char *name)
+{
+	strscpy(fake_dh_attached, name, sizeof(fake_dh_attached));
 }

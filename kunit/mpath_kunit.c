@@ -76,8 +76,6 @@ static const struct table_case bad_tables[] = {
 	{ "2 queue_mode foo 0 0 0", 0, "Unknown 'queue_mode' requested" },
 	{ "x 0 0 0", 0, "invalid number of feature args" },
 	{ "0 2 alua", 0, "invalid number of hardware handler args" },
-	{ "0 1 alua 1 1 round-robin 0 1 0 8:16", 0,
-	  "hardware handlers are not supported yet by dm-mpath-cpp" },
 	{ "0 0", 0, "invalid number of priority groups" },
 	{ "0 0 1025 1", 0, "invalid number of priority groups" },
 	{ "0 0 1", 0, "invalid initial priority group number" },

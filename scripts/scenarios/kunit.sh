@@ -4,7 +4,7 @@
 #   kunit.sh MODULE_DIR
 . "$(dirname "$0")/lib.sh"
 dir=${1:?usage: kunit.sh MODULE_DIR}
-suites=(dm-mpath-cpp-core dm-mpath-cpp-selectors)
+suites=(dm-mpath-cpp-core dm-mpath-cpp-selectors dm-mpath-cpp-pg-init)
 
 t_check "kunit module loads" insmod "$dir/dm-mpath-cpp-kunit.ko" || { t_done; exit 1; }
 for suite in "${suites[@]}"; do

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// Priority-group initialisation through the hardware handler (scsi_dh), with
+// mainline's rules: switching to a group holds its I/O (queue_io_) until
+// every usable path of the group was activated; a handler's answer may retry
+// the activation (pg_init_retries, pg_init_delay_msecs), bypass the group or
+// fail the path.
+#include "core.hpp"
+
+namespace mpath {
+
+namespace {
+// Mainline's delay before retrying when the table sets none.
+constexpr unsigned int kPgInitDelayMsecs = 2000;
+} // namespace
+
+// Starts pg_init on every usable path of the current group; returns how many
+// activations are in flight.
+unsigned int Multipath::pg_init_all_paths_locked()
+{
+	unsigned int delay = 0;
+
+	if (pg_init_in_progress_ || pg_init_disabled_)
+		return 0;
+
+	pg_init_count_++;
+	write_once(pg_init_required_, false);
+	if (!current_pg_)
+		return 0;
+
+	if (pg_init_delay_retry_)
+		delay = pg_init_delay_msecs_ != kPgInitDelayDefault ? pg_init_delay_msecs_
+								    : kPgInitDelayMsecs;
+	for (unsigned int i = 0; i < current_pg_->nr_paths; i++) {
+		Path &path = current_pg_->paths[i];
+
+		if (path.active && mpg_activation_queue(path.activation, delay))
+			write_once(pg_init_in_progress_, pg_init_in_progress_ + 1);
+	}
+	return pg_init_in_progress_;
+}
+
+// May pg_init be tried again?  If so it is marked as required.
+bool Multipath::pg_init_limit_reached()
+{
+	LockGuard guard(ctx_);
+
+	if (pg_init_count_ <= pg_init_retries_ && !pg_init_disabled_) {
+		write_once(pg_init_required_, true);
+		return false;
+	}
+	return true;
+}
+
+// The path's pg_init work runs (process context, no lock held).
+void Multipath::activate_path(Path &path, mpg_activation *act)
+{
+	if (read_once(path.active) && !mpg_dev_dying(path.dev))
+		mpg_dh_activate(act, path.dev); // completes in pg_init_done()
+	else
+		pg_init_done(path, MP_DH_DEV_OFFLINED);
+}
+
+// The handler's answer for one path.
+void Multipath::pg_init_done(Path &path, int result)
+{
+	PathGroup &pg = *path.pg;
+	bool delay_retry = false;
+
+	switch (result) {
+	case MP_DH_OK:
+		break;
+	case MP_DH_NOSYS:
+		// No handler on this device: nothing to activate.
+		if (!hw_handler_) {
+			result = 0;
+			break;
+		}
+		mpg_log(MP_LOG_ERR, "Could not failover the device: Handler scsi_dh_%s Error %d.",
+			hw_handler_, result);
+		fail_path(path); // rather than ping-pong between groups
+		break;
+	case MP_DH_DEV_TEMP_BUSY:
+		// The controller is busy (firmware upgrade?): try another group.
+		bypass_group(pg, true);
+		break;
+	case MP_DH_RETRY:
+		delay_retry = true;
+		[[fallthrough]];
+	case MP_DH_IMM_RETRY:
+	case MP_DH_RES_TEMP_UNAVAIL:
+		if (pg_init_limit_reached())
+			fail_path(path);
+		result = 0;
+		break;
+	case MP_DH_DEV_OFFLINED:
+	default:
+		fail_path(path);
+		break;
+	}
+
+	bool kick = false;
+	{
+		LockGuard guard(ctx_);
+
+		if (result) {
+			if (&path == current_path_) {
+				mpg_log(MP_LOG_ERR, "Could not failover device. Error %d.", result);
+				write_once(current_path_, nullptr);
+				write_once(current_pg_, nullptr);
+			}
+		} else if (!pg_init_required_) {
+			pg.bypassed = false;
+		}
+
+		write_once(pg_init_in_progress_, pg_init_in_progress_ - 1);
+		if (pg_init_in_progress_)
+			return; // other paths of the group are still activating
+
+		if (pg_init_required_) {
+			pg_init_delay_retry_ = delay_retry;
+			if (pg_init_all_paths_locked())
+				return;
+		}
+		write_once(queue_io_, false);
+		kick = true;
+	}
+	if (kick) {
+		mpg_kick_waiting_io(ctx_);
+		mpg_pg_init_wake(ctx_);
+	}
+}
+
+// Suspend and destruction: no new pg_init, and the running ones finish.
+void Multipath::flush_pg_init()
+{
+	if (!hw_handler_ || pg_init_idle())
+		return;
+	{
+		LockGuard guard(ctx_);
+
+		if (!pg_init_in_progress_ || pg_init_disabled_)
+			return;
+		pg_init_disabled_ = true;
+	}
+	mpg_activation_flush();
+	mpg_pg_init_wait(ctx_);
+
+	LockGuard guard(ctx_);
+	pg_init_disabled_ = false;
+}
+
+} // namespace mpath
+
+using mpath::to_core;
+
+extern "C" {
+
+void mpc_activate_path(mpc_core *core, mpc_path *path, mpg_activation *act) noexcept
+{
+	to_core(core)->activate_path(*reinterpret_cast<mpath::Path *>(path), act);
+}
+
+void mpc_pg_init_done(mpc_core *core, mpc_path *path, int result) noexcept
+{
+	to_core(core)->pg_init_done(*reinterpret_cast<mpath::Path *>(path), result);
+}
+
+int mpc_pg_init_idle(mpc_core *core) noexcept
+{
+	return to_core(core)->pg_init_idle();
+}
+
+void mpc_flush_pg_init(mpc_core *core) noexcept
+{
+	to_core(core)->flush_pg_init();
+}
+
+} // extern "C"
