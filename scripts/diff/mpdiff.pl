@@ -10,7 +10,7 @@
 #       Parses the corpus only (syntax check, case count), runs nothing.
 #   mpdiff.pl observe MAP
 #       Prints what a step's observation shows of MAP (info, table, status...).
-#   mpdiff.pl compare A B OUTDIR
+#   mpdiff.pl compare A B OUTDIR [LABEL-A LABEL-B]
 #       Compares two transcripts case by case; writes OUTDIR/result (one line
 #       per case: "same NAME" or "diff NAME") and OUTDIR/NNN.diff (unified diff
 #       of a differing case).
@@ -20,7 +20,7 @@
 # as errno names; with --dmsetup they run through dmsetup itself (slower:
 # ~0.3 s per call in the debug UML). Table, status and info are read with the
 # same ioctls dmsetup uses and printed in its format. Only perl-base modules
-# and Digest::MD5 (perl) are used.
+# and Digest::MD5, Time::HiRes (perl) are used.
 use strict;
 use warnings;
 use Errno ();
@@ -28,6 +28,7 @@ use POSIX qw(:sys_wait_h strerror);
 use Socket;
 use Fcntl qw(O_RDONLY O_WRONLY O_NONBLOCK SEEK_END);
 use Digest::MD5 qw(md5_hex);
+use Time::HiRes qw(time);
 
 my $MAP = 'mpdiff';	# the one map name every case uses
 my $BLK = 4096;		# I/O block size
@@ -212,10 +213,12 @@ sub dm_status_lines {
 }
 
 our $DEVMINOR;		# minor of the map (for /dev/dm-N), from the last observation
+our $LASTEVENT;		# its event counter then
 sub observe_ioctl {
 	my ($e, $h) = dm_ioctl('status');
 	if ($e) {
 		undef $DEVMINOR;
+		undef $LASTEVENT;
 		return $e == Errno::ENXIO() ? 'info: no device' : 'info: error ' . errname($e);
 	}
 	my $f = $h->{flags};
@@ -223,9 +226,13 @@ sub observe_ioctl {
 	my @tabs;
 	push @tabs, 'LIVE' if $f & DM_ACTIVE_PRESENT;
 	push @tabs, 'INACTIVE' if $f & DM_INACTIVE_PRESENT;
-	my @o = sprintf('info: %s%s tables=%s open=%d events=%u targets=%u',
+	# dm-mpath raises table events from a work item, so two path failures
+	# in one step may give one event or two: only "raised or not" is stable.
+	my $ev = defined $LASTEVENT && $h->{event} != $LASTEVENT ? 'yes' : 'no';
+	$LASTEVENT = $h->{event};
+	my @o = sprintf('info: %s%s tables=%s open=%d targets=%u event=%s',
 			$f & DM_SUSPEND ? 'SUSPENDED' : 'ACTIVE', $f & DM_READONLY ? ' READONLY' : '',
-			@tabs ? join(',', @tabs) : 'none', $h->{open}, $h->{event}, $h->{targets});
+			@tabs ? join(',', @tabs) : 'none', $h->{open}, $h->{targets}, $ev);
 	if ($f & DM_ACTIVE_PRESENT) {
 		push @o, map { "table: $_" } dm_status_lines(DM_STATUS_TABLE);
 		push @o, map { "status: $_" } dm_status_lines(0);
@@ -374,7 +381,9 @@ sub log_lines {		# compared kernel log and uevent lines
 		$t =~ s/^device-mapper: multipath[^:]*:/device-mapper: multipath:/;
 		push @o, 'kmsg: ' . norm($t);
 	}
-	for (@$u) {
+	# Events batched by one trigger_event run come out newest first: order
+	# them by DM_SEQNUM (per map, in the order they were raised).
+	for (sort { ($a->[2]{DM_SEQNUM} // 0) <=> ($b->[2]{DM_SEQNUM} // 0) } @$u) {
 		my ($head, $env, $e) = @$_;
 		next unless defined $e->{DM_ACTION};
 		next unless $head =~ /^change@/;
@@ -523,6 +532,30 @@ sub in_child {
 
 # ---------------------------------------------------------------- running cases
 
+# Waits (up to 2 s) until the map's info and status read the same twice in a
+# row 30 ms apart: I/O set going by a step has reached its resting state
+# (completed, or waiting in the target) before the step is recorded.
+sub quiesce {
+	my $prev = '';
+	for (1 .. 60) {
+		my ($e, $h) = dm_ioctl('status');
+		return if $e;
+		my $now = join '|', $h->{flags}, $h->{open}, $h->{event}, dm_status_lines(0);
+		return if $now eq $prev;
+		$prev = $now;
+		select(undef, undef, undef, 0.03);
+	}
+}
+
+sub wait_blocked {	# until background dd PID sleeps in the kernel (D) or ends
+	my ($pid) = @_;
+	for (1 .. 500) {
+		my $st = slurp("/proc/$pid/stat");
+		return if $st eq '' || $st =~ /^\d+ \(.*\) [DZX] /s;
+		select(undef, undef, undef, 0.01);
+	}
+}
+
 my $ABORT;
 
 sub step {
@@ -568,13 +601,14 @@ sub step {
 	} elsif ($verb eq 'io-start') {
 		my $id = io_start($x, "s$case->{step}");
 		push @o, "io#$id started: $x";
-		select(undef, undef, undef, 0.2);	# let it reach the target
+		wait_blocked($BG{$id}{pid});
 	} elsif ($verb eq 'io-wait') {
 		push @o, io_wait($x eq '' ? 10 : $x);
 		$settle = 0.05;
 	} elsif ($verb eq 'sleep') {
 		select(undef, undef, undef, $x);
 	}
+	quiesce() if %BG && !$ds;	# background I/O may still be moving
 	my ($k, $u) = collect($settle);
 	push @o, log_lines($k, $u);
 	push @o, $ds ? observe_dmsetup() : observe_ioctl();
@@ -670,8 +704,68 @@ sub read_cases {
 	return (\@order, \%c);
 }
 
+# Line diff of two arrays (LCS; transcripts of a step are short): returns
+# lines prefixed " ", "-", "+".
+sub line_diff {
+	my ($x, $y) = @_;
+	my ($n, $m) = (scalar @$x, scalar @$y);
+	my @l;
+	for (my $i = $n - 1; $i >= 0; $i--) {
+		for (my $j = $m - 1; $j >= 0; $j--) {
+			$l[$i][$j] = $x->[$i] eq $y->[$j] ? ($l[$i + 1][$j + 1] // 0) + 1
+				: max2($l[$i + 1][$j] // 0, $l[$i][$j + 1] // 0);
+		}
+	}
+	my ($i, $j, @o) = (0, 0);
+	while ($i < $n || $j < $m) {
+		if ($i < $n && $j < $m && $x->[$i] eq $y->[$j]) { push @o, " $x->[$i]"; $i++; $j++ }
+		elsif ($i < $n && ($j >= $m || ($l[$i + 1][$j] // 0) >= ($l[$i][$j + 1] // 0))) { push @o, "-$x->[$i]"; $i++ }
+		else { push @o, "+$y->[$j]"; $j++ }
+	}
+	return @o;
+}
+sub max2 { $_[0] > $_[1] ? $_[0] : $_[1] }
+
+sub steps_of {		# case text -> list of [header, lines...]
+	my @st;
+	for (split /\n/, $_[0]) {
+		push @st, [$_] if /^-- / || !@st;
+		push @{$st[-1]}, $_ unless /^-- /;
+	}
+	return @st;
+}
+
+# A unified diff with the step as hunk header and no other context: for each
+# step whose record differs, "@@ step N: COMMAND @@" and its lines with
+# " " (same), "-" (first) and "+" (second).
+sub case_diff {
+	my ($ta, $tb, $la, $lb) = @_;
+	my @sa = steps_of($ta);
+	my @sb = steps_of($tb);
+	my @o = ("--- $la", "+++ $lb");
+	my $n = @sa > @sb ? @sa : @sb;
+	for my $k (0 .. $n - 1) {
+		my $a1 = $sa[$k] // ['(no step)'];
+		my $b1 = $sb[$k] // ['(no step)'];
+		next if join("\n", @$a1) eq join("\n", @$b1);
+		my ($ha, @ra) = @$a1;
+		my ($hb, @rb) = @$b1;
+		push @o, $ha eq $hb ? sprintf('@@ step %d: %s @@', $k + 1, $ha =~ s/^-- //r)
+				    : sprintf('@@ step %d: -%s +%s @@', $k + 1, $ha =~ s/^-- //r, $hb =~ s/^-- //r);
+		my @d = line_diff(\@ra, \@rb);
+		# keep unchanged lines only next to a change (one line of context)
+		for my $i (0 .. $#d) {
+			next if $d[$i] =~ /^ / && !grep { $_ >= 0 && $_ <= $#d && $d[$_] !~ /^ / } $i - 1, $i + 1;
+			push @o, $d[$i];
+		}
+	}
+	return join("\n", @o) . "\n";
+}
+
 sub compare {
-	my ($fa, $fb, $dir) = @_;
+	my ($fa, $fb, $dir, $la, $lb) = @_;
+	$la //= 'first';
+	$lb //= 'second';
 	($fa && $fb && $dir) or usage();
 	my ($oa, $ca) = read_cases($fa);
 	my ($ob, $cb) = read_cases($fb);
@@ -684,10 +778,8 @@ sub compare {
 		my $ta = $ca->{$name} // "(case not run)\n";
 		my $tb = $cb->{$name} // "(case not run)\n";
 		if ($ta eq $tb) { print $res "same $name\n"; next }
-		spew("$dir/a", $ta);
-		spew("$dir/b", $tb);
 		my $d = sprintf('%s/%03d.diff', $dir, $n);
-		system("diff -u --label first --label second '$dir/a' '$dir/b' > '$d'");
+		spew($d, case_diff($ta, $tb, $la, $lb));
 		print $res "diff $name $d\n";
 	}
 	close $res;
