@@ -134,6 +134,25 @@ if [ $uml_ok = 0 ]; then
 			> "$logs/uml-suspend-stock-$mode.log" 2>&1
 		count_tap "uml suspend $mode (stock target)" "$logs/uml-suspend-stock-$mode.log" $?
 	done
+	# Hardware handler (scsi_dh_alua) and pg_init, with the stock target
+	# as reference in request mode.
+	for mode in rq bio; do
+		UML_KMEMLEAK=1 "$scripts_dir/uml-run.sh" "$TOP/scripts/scenarios/handler.sh" \
+			"$uml_dir/dm-mpath-cpp.ko" "$mode" > "$logs/uml-handler-$mode.log" 2>&1
+		count_tap "uml handler $mode" "$logs/uml-handler-$mode.log" $?
+	done
+	"$scripts_dir/uml-run.sh" "$TOP/scripts/scenarios/handler.sh" stock rq \
+		> "$logs/uml-handler-stock-rq.log" 2>&1
+	count_tap "uml handler rq (stock target)" "$logs/uml-handler-stock-rq.log" $?
+	# Forward progress: allocation failures injected under fio --verify.
+	for mode in rq bio biotarget; do
+		UML_KMEMLEAK=1 "$scripts_dir/uml-run.sh" "$TOP/scripts/scenarios/faults.sh" \
+			"$uml_dir/dm-mpath-cpp.ko" "$mode" > "$logs/uml-faults-$mode.log" 2>&1
+		count_tap "uml faults $mode" "$logs/uml-faults-$mode.log" $?
+	done
+	UML_KMEMLEAK=1 "$scripts_dir/uml-run.sh" "$TOP/scripts/scenarios/stack.sh" \
+		"$uml_dir/dm-mpath-cpp.ko" > "$logs/uml-stack.log" 2>&1
+	count_tap "uml stack" "$logs/uml-stack.log" $?
 	"$scripts_dir/uml-run.sh" "$TOP/scripts/scenarios/conflict.sh" "$uml_dir/dm-mpath-cpp.ko" \
 		> "$logs/uml-conflict.log" 2>&1
 	count_tap "uml conflict" "$logs/uml-conflict.log" $?

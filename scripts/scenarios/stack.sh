@@ -50,7 +50,7 @@ t_check "bio_multipath over bio_multipath and dm-linear" dmsetup create top \
 
 if command -v fio >/dev/null; then
 	(cd "$work" && exec fio --name=stack --filename=/dev/mapper/top --rw=randrw --bs=4k \
-		--size=16M --numjobs=3 --offset_increment=16M --direct=1 --ioengine=psync \
+		--size=16M --loops=2 --numjobs=3 --offset_increment=16M --direct=1 --ioengine=psync \
 		--verify=crc32c --do_verify=1 --verify_fatal=1 --eta=never \
 		--output="$work/fio.log" 2>>"$work/fio.log") &
 	fio_pid=$!
