@@ -339,6 +339,23 @@ int Multipath::create(mpc_create_args *args, ArgSet as, Multipath **out)
 		r = -kEINVAL;
 		goto bad;
 	}
+	// A handler adopted from a later path also initialises the paths
+	// parsed before it (their activation then reports what it finds).
+	for (unsigned int g = 0; m->hw_handler_ && g < m->nr_groups_; g++) {
+		for (unsigned int i = 0; i < m->groups_[g].nr_paths; i++) {
+			Path &path = m->groups_[g].paths[i];
+
+			if (path.activation)
+				continue;
+			path.activation = mpg_activation_alloc(m->ctx_,
+							       reinterpret_cast<mpc_path *>(&path));
+			if (!path.activation) {
+				*error = "can't allocate path activation";
+				r = -kENOMEM;
+				goto bad;
+			}
+		}
+	}
 
 	{
 		LockGuard guard(m->ctx_);

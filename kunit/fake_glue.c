@@ -11,6 +11,7 @@ const struct mpg_dev *fake_last_remap;
 enum mpath_clone_result fake_clone_result;
 char fake_dh_attached[16];
 int fake_dh_attach_result;
+int fake_dh_first_dev;
 
 void fake_ctx_init(struct mpg_ctx *ctx)
 {
@@ -70,7 +71,8 @@ int mpg_get_device(struct mpg_ctx *ctx, const char *name, struct mpg_dev **dev)
 		return -ENOMEM;
 	memset(free_slot, 0, sizeof(*free_slot));
 	scnprintf(free_slot->name, sizeof(free_slot->name), "%u:%u", major, minor);
-	strscpy(free_slot->dh_name, fake_dh_attached, sizeof(free_slot->dh_name));
+	if (free_slot - ctx->devs >= fake_dh_first_dev)
+		strscpy(free_slot->dh_name, fake_dh_attached, sizeof(free_slot->dh_name));
 	free_slot->refs = 1;
 	*dev = free_slot;
 	return 0;

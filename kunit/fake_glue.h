@@ -64,6 +64,8 @@ extern enum mpath_clone_result fake_clone_result;
 /* Handler every new fake device has attached ("" for none); attach result. */
 extern char fake_dh_attached[16];
 extern int fake_dh_attach_result;
+/* Only devices in this slot and after come with fake_dh_attached. */
+extern int fake_dh_first_dev;
 
 void fake_ctx_init(struct mpg_ctx *ctx);
 /* References still held on fake devices (0 after a clean destroy). */

@@ -56,6 +56,26 @@ static void test_handler_tables(struct kunit *test)
 			   "3 retain_attached_hw_handler queue_mode bio 1 alua 1 1 round-robin 0 1 1 8:16 1 ");
 	fx_destroy(test, fx);
 
+	/*
+	 * Only the second path has a handler: adopted, and the first path
+	 * gets pg_init work too (it reports what it finds when activated).
+	 */
+	fake_dh_first_dev = 1;
+	KUNIT_EXPECT_EQ(test, fx_create(test, fx,
+			"1 retain_attached_hw_handler 0 1 1 round-robin 0 2 0 8:16 8:32", 0), 0);
+	fake_dh_first_dev = 0;
+	KUNIT_EXPECT_STREQ(test, fx_status(fx, MP_STATUS_TABLE),
+			   "1 retain_attached_hw_handler 1 alua 1 1 round-robin 0 2 1 8:16 1 8:32 1 ");
+	{
+		struct mpath_io io;
+		const char *dev;
+
+		KUNIT_EXPECT_EQ(test, fx_map_rq(fx, &io, &dev), MP_MAPIO_DELAY_REQUEUE);
+		KUNIT_EXPECT_EQ(test, fake_queued_activations(&fx->ctx), 2U);
+		KUNIT_EXPECT_EQ(test, fake_run_activations(&fx->ctx), 2U);
+	}
+	fx_destroy(test, fx);
+
 	/* scsi_dh refusing the handler refuses the table, leaking nothing. */
 	fake_dh_attached_preset(fx, "");
 	fake_dh_attach_result = -EINVAL;
