@@ -24,15 +24,26 @@ void mpc_destroy(mpc_core *core) noexcept
 	delete to_core(core);
 }
 
+void mpc_start(mpc_core *core) noexcept
+{
+	to_core(core)->start();
+}
+
 void mpc_status(mpc_core *core, mpath_status_type type, const char *target_name,
 		const char *target_version, char *result, unsigned int maxlen) noexcept
 {
 	to_core(core)->status(type, target_name, target_version, result, maxlen);
 }
 
-int mpc_message(mpc_core *core, unsigned int argc, char **argv) noexcept
+int mpc_message(mpc_core *core, unsigned int argc, char **argv, char *result,
+		unsigned int maxlen) noexcept
 {
-	return to_core(core)->message(argc, argv);
+	return to_core(core)->message(argc, argv, result, maxlen);
+}
+
+int mpc_io_check(mpc_core *core) noexcept
+{
+	return to_core(core)->io_check();
 }
 
 void mpc_presuspend(mpc_core *core) noexcept

@@ -119,6 +119,7 @@ int Multipath::reinstate_path(Path &path)
 			return 0;
 		write_once(path.active, true);
 		path.pg->selector.path_reinstated();
+		path.reinstates++;
 		write_once(nr_valid_paths_, nr_valid_paths_ + 1);
 		if (nr_valid_paths_ == 1) {
 			write_once(current_path_, nullptr);
@@ -257,8 +258,28 @@ void Multipath::fail_path(Path &path)
 }
 
 // Caller serialises messages and has checked the device is not suspended.
-int Multipath::message(unsigned int argc, char **argv)
+int Multipath::message(unsigned int argc, char **argv, char *result, unsigned int maxlen)
 {
+	if (argc == 1 && word_is(argv[0], "stats")) {
+		stats(result, maxlen);
+		return 0;
+	}
+	if (argc == 2 && word_is(argv[0], "io_timeout_msecs")) {
+		unsigned int msecs;
+
+		if (!mpg_parse_uint(argv[1], &msecs) || msecs > kIoTimeoutMax) {
+			mpg_log(MP_LOG_WARN, "io_timeout_msecs must be between 0 and %u",
+				kIoTimeoutMax);
+			return -kEINVAL;
+		}
+		{
+			LockGuard guard(ctx_);
+
+			io_timeout_in_table_ = true;
+		}
+		set_io_timeout(msecs);
+		return 0;
+	}
 	if (argc == 1) {
 		if (word_is(argv[0], "queue_if_no_path")) {
 			set_queue_if_no_path(true, false);
@@ -330,6 +351,69 @@ int Multipath::ioctl_device(mpg_dev **dev)
 	if (r == -kENOTCONN)
 		mpg_kick_waiting_io(ctx_);
 	return r;
+}
+
+// Starts, re-times or stops the check (0: off).
+void Multipath::set_io_timeout(unsigned int msecs)
+{
+	write_once(io_timeout_ms_, msecs);
+	if (msecs)
+		mpg_io_check_start(ctx_, io_check_period(msecs));
+	else
+		mpg_io_check_stop(ctx_);
+}
+
+// One tick: a path with an I/O sent at least four ticks ago (a whole
+// timeout) that has not completed is failed, so new I/O avoids it.  The late
+// I/O itself is left to complete (or fail) from below: only then is it safe
+// to complete it to the caller, whose pages the device may still touch.
+bool Multipath::io_check()
+{
+	unsigned int timeout = read_once(io_timeout_ms_);
+
+	if (!timeout)
+		return false;
+
+	LockGuard guard(ctx_);
+	unsigned long tick = io_tick_ + 1;
+
+	write_once(io_tick_, tick);
+	for (unsigned int g = 0; g < nr_groups_; g++) {
+		for (unsigned int i = 0; i < groups_[g].nr_paths; i++) {
+			Path &path = groups_[g].paths[i];
+
+			if (!path.active)
+				continue;
+			// Slots of ticks tick-5 .. tick-7; the newer ones are young.
+			for (unsigned int age = 5; age < Path::kIoTickSlots; age++) {
+				if (!path.in_flight_by_tick[(tick - age) % Path::kIoTickSlots].read())
+					continue;
+				mpg_log(MP_LOG_WARN, "path %s: I/O outstanding for more than %u ms",
+					mpg_dev_name(path.dev), timeout);
+				path.timeouts++;
+				fail_path_locked(path);
+				break;
+			}
+		}
+	}
+	return true;
+}
+
+// Per-path counters, one line per path, for `dmsetup message MAP 0 stats`.
+void Multipath::stats(char *result, unsigned int maxlen)
+{
+	Emitter emit(result, maxlen);
+	LockGuard guard(ctx_);
+
+	for (unsigned int g = 0; g < nr_groups_; g++) {
+		for (unsigned int i = 0; i < groups_[g].nr_paths; i++) {
+			const Path &p = groups_[g].paths[i];
+
+			emit("%s %s ios=%lu errors=%lu timeouts=%u fails=%u reinstates=%u\n",
+			     mpg_dev_name(p.dev), p.active ? "A" : "F", p.ios.read(),
+			     p.errors.read(), p.timeouts, p.fail_count, p.reinstates);
+		}
+	}
 }
 
 // dm-rq's question before dispatching: would mapping now only bounce off

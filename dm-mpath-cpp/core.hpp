@@ -29,6 +29,15 @@ struct Path {
 	unsigned int fail_count = 0;
 	mpg_activation *activation = nullptr; // pg_init work, with a handler
 	PathSelectorState selector_state{};
+	// I/O timeout: I/Os in flight by the check tick they were sent in
+	// (a ring; slot = tick % kIoTickSlots).
+	static constexpr unsigned int kIoTickSlots = 8;
+	Counter in_flight_by_tick[kIoTickSlots];
+	// For the stats message.
+	Counter ios;
+	Counter errors;
+	unsigned int timeouts = 0;   // under the target lock
+	unsigned int reinstates = 0; // under the target lock
 };
 
 struct PathGroup {
@@ -43,13 +52,22 @@ class Multipath {
 public:
 	// pg_init_delay_msecs when the table does not set it (mainline's value).
 	static constexpr unsigned int kPgInitDelayDefault = ~0U;
+	static constexpr unsigned int kIoTimeoutMax = 600000;
+	// The timeout check ticks four times per timeout, at most every 10 ms.
+	static constexpr unsigned int io_check_period(unsigned int timeout_ms)
+	{
+		return timeout_ms / 4 > 10 ? timeout_ms / 4 : 10;
+	}
 
 	static int create(mpc_create_args *args, ArgSet as, Multipath **out);
 	~Multipath();
 
 	void status(mpath_status_type type, const char *target_name, const char *target_version,
 		    char *result, unsigned int maxlen);
-	int message(unsigned int argc, char **argv);
+	int message(unsigned int argc, char **argv, char *result, unsigned int maxlen);
+	// The target is set up (the glue knows the core): start periodic work.
+	void start() { set_io_timeout(io_timeout_ms_); }
+	bool io_check();
 	void presuspend();
 	void resume();
 	void nopath_timeout();
@@ -93,6 +111,8 @@ private:
 	int reinstate_path(Path &path);
 	void set_queue_if_no_path(bool queue, bool save_old);
 	void arm_nopath_timer_locked();
+	void set_io_timeout(unsigned int msecs);
+	void stats(char *result, unsigned int maxlen);
 	int path_action(const char *dev_name, bool fail);
 	int group_action(const char *num_str, int action);
 	char group_state_locked(const PathGroup &pg) const;
@@ -123,6 +143,13 @@ private:
 	bool pg_init_delay_retry_ = false;  // wait pg_init_delay before the next
 	bool pg_init_disabled_ = false;	    // suspending: start no new pg_init
 	unsigned int pg_init_in_progress_ = 0;
+
+	// Per-I/O latency timeout (not in mainline): a path with an I/O older
+	// than io_timeout_ms_ is failed.  The check ticks every quarter of it;
+	// io_tick_ counts the ticks.
+	unsigned int io_timeout_ms_ = 0;
+	bool io_timeout_in_table_ = false; // echoed only if the table/a message set it
+	unsigned long io_tick_ = 0;
 };
 
 // The glue's opaque handle is the core object itself.
@@ -138,6 +165,8 @@ inline void end_path_io(mpath_io &io)
 
 	if (path) {
 		path->pg->selector.end_io(path->selector_state, io.nr_bytes, io.start_ns);
+		if (io.tick_slot)
+			path->in_flight_by_tick[io.tick_slot - 1].sub(1);
 		io.path = nullptr;
 	}
 }
@@ -177,6 +206,14 @@ int Multipath::map(Unit &unit, mpath_io &io)
 		io.path = reinterpret_cast<mpc_path *>(path);
 		io.start_ns = selector.times_io() ? mpg_now_ns() : 0;
 		selector.start_io(path->selector_state, nr_bytes);
+		path->ios.add(1);
+		io.tick_slot = 0;
+		if (read_once(io_timeout_ms_)) {
+			unsigned int slot = read_once(io_tick_) % Path::kIoTickSlots;
+
+			path->in_flight_by_tick[slot].add(1);
+			io.tick_slot = slot + 1;
+		}
 		return MP_MAPIO_REMAPPED;
 	}
 	case MP_CLONE_BUSY:
@@ -196,6 +233,8 @@ int Multipath::end_io(Unit &unit, mpath_io &io, unsigned char *status)
 {
 	Path *path = reinterpret_cast<Path *>(io.path);
 
+	if (path && *status)
+		path->errors.add(1);
 	end_path_io(io);
 	if (!*status || !mpg_blk_path_error(*status))
 		return MP_ENDIO_DONE;

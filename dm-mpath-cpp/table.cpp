@@ -8,16 +8,31 @@ namespace mpath {
 
 int Multipath::parse_features(ArgSet &as, const char **error)
 {
-	static constexpr ArgSpec kCount = {0, 8, "invalid number of feature args"};
+	// Mainline's 8 words, plus 2 for our io_timeout_msecs.
+	static constexpr ArgSpec kCount = {0, 10, "invalid number of feature args"};
 	static constexpr ArgSpec kRetries = {1, 50, "pg_init_retries must be between 1 and 50"};
 	static constexpr ArgSpec kDelay = {0, 60000,
 					   "pg_init_delay_msecs must be between 0 and 60000"};
+	static constexpr ArgSpec kIoTimeout = {0, kIoTimeoutMax,
+					       "io_timeout_msecs must be between 0 and 600000"};
 	unsigned int argc;
 	bool queue_mode_set = false;
 	bool want_bio = false;
 
 	if (!as.read_group(kCount, &argc, error))
 		return -kEINVAL;
+	// More than mainline's 8 words only with the extra feature, so that
+	// every other table gets mainline's error.
+	if (argc > 8) {
+		bool extra = false;
+
+		for (unsigned int i = 0; i < argc; i++)
+			extra |= word_is(as.words()[i], "io_timeout_msecs");
+		if (!extra) {
+			*error = kCount.error;
+			return -kEINVAL;
+		}
+	}
 
 	while (argc) {
 		const char *name = as.shift();
@@ -35,6 +50,11 @@ int Multipath::parse_features(ArgSet &as, const char **error)
 			argc--;
 			if (!as.read(kDelay, &pg_init_delay_msecs_, error))
 				return -kEINVAL;
+		} else if (word_is(name, "io_timeout_msecs") && argc >= 1) {
+			argc--;
+			if (!as.read(kIoTimeout, &io_timeout_ms_, error))
+				return -kEINVAL;
+			io_timeout_in_table_ = true;
 		} else if (word_is(name, "queue_mode") && argc >= 1) {
 			const char *mode = as.shift();
 
@@ -293,6 +313,7 @@ int Multipath::create(mpc_create_args *args, ArgSet as, Multipath **out)
 		return -kEINVAL;
 	}
 
+	m->io_timeout_ms_ = args->io_timeout_ms <= kIoTimeoutMax ? args->io_timeout_ms : 0;
 	r = m->parse_features(as, error);
 	if (!r)
 		r = m->parse_hw_handler(as, error);
@@ -361,6 +382,7 @@ int Multipath::create(mpc_create_args *args, ArgSet as, Multipath **out)
 		LockGuard guard(m->ctx_);
 		m->arm_nopath_timer_locked(); // a table without paths
 	}
+
 	args->bio_mode = m->bio_mode_;
 	*out = m;
 	return 0;
@@ -414,7 +436,8 @@ void Multipath::status(mpath_status_type type, const char *target_name, const ch
 	} else {
 		emit("%u ", (queue_if_no_path_ ? 1U : 0U) + (pg_init_retries_ > 0) * 2U +
 				    (pg_init_delay_msecs_ != kPgInitDelayDefault) * 2U +
-				    (show_retain ? 1U : 0U) + show_queue_mode * 2U);
+				    (show_retain ? 1U : 0U) + show_queue_mode * 2U +
+				    io_timeout_in_table_ * 2U);
 		if (queue_if_no_path_)
 			emit("queue_if_no_path ");
 		if (pg_init_retries_)
@@ -425,6 +448,8 @@ void Multipath::status(mpath_status_type type, const char *target_name, const ch
 			emit("retain_attached_hw_handler ");
 		if (show_queue_mode)
 			emit("queue_mode bio ");
+		if (io_timeout_in_table_)
+			emit("io_timeout_msecs %u ", io_timeout_ms_);
 	}
 	if (hw_handler_ && type == MP_STATUS_TABLE)
 		emit("1 %s ", hw_handler_);

@@ -62,6 +62,8 @@ struct mpg_ctx {
 	struct work_struct event_work;	/* dm_table_event() needs process context */
 	struct mutex message_lock;	/* serialises messages */
 	struct timer_list nopath_timer;	/* queue_if_no_path_timeout_secs */
+	struct timer_list io_timer;	/* io timeout check, every io_period_ms */
+	unsigned int io_period_ms;
 	wait_queue_head_t pg_init_wait;	/* suspend waits for pg_init to end */
 };
 
@@ -97,6 +99,11 @@ struct mpg_bio_io {
 static unsigned long queue_if_no_path_timeout_secs;
 module_param(queue_if_no_path_timeout_secs, ulong, 0644);
 MODULE_PARM_DESC(queue_if_no_path_timeout_secs, "No available paths queue IO timeout in seconds");
+
+static unsigned int io_timeout_msecs;
+module_param(io_timeout_msecs, uint, 0644);
+MODULE_PARM_DESC(io_timeout_msecs,
+		 "Fail a path with an I/O outstanding longer than this, for tables without the io_timeout_msecs feature (0 = off, max 600000)");
 
 /* Re-maps parked bios; WQ_MEM_RECLAIM so it runs under memory pressure. */
 static struct workqueue_struct *kick_wq;
@@ -298,6 +305,25 @@ static void nopath_timer_fn(struct timer_list *t)
 	mpc_nopath_timeout(ctx->core);
 }
 
+void mpg_io_check_start(struct mpg_ctx *ctx, unsigned int period_ms)
+{
+	WRITE_ONCE(ctx->io_period_ms, period_ms);
+	mod_timer(&ctx->io_timer, jiffies + msecs_to_jiffies(period_ms));
+}
+
+void mpg_io_check_stop(struct mpg_ctx *ctx)
+{
+	del_timer_sync(&ctx->io_timer);
+}
+
+static void io_timer_fn(struct timer_list *t)
+{
+	struct mpg_ctx *ctx = from_timer(ctx, t, io_timer);
+
+	if (mpc_io_check(ctx->core))
+		mod_timer(&ctx->io_timer, jiffies + msecs_to_jiffies(READ_ONCE(ctx->io_period_ms)));
+}
+
 void mpg_kick_waiting_io(struct mpg_ctx *ctx)
 {
 	if (ctx->bio_mode)
@@ -413,7 +439,10 @@ static void event_work_fn(struct work_struct *work)
 static int mp_ctr_common(struct dm_target *ti, unsigned int argc, char **argv,
 			 bool bio_only)
 {
-	struct mpc_create_args args = { .bio_only = bio_only };
+	struct mpc_create_args args = {
+		.bio_only = bio_only,
+		.io_timeout_ms = READ_ONCE(io_timeout_msecs),
+	};
 	struct mpg_ctx *ctx;
 	int r;
 
@@ -429,12 +458,14 @@ static int mp_ctr_common(struct dm_target *ti, unsigned int argc, char **argv,
 	INIT_WORK(&ctx->event_work, event_work_fn);
 	mutex_init(&ctx->message_lock);
 	timer_setup(&ctx->nopath_timer, nopath_timer_fn, 0);
+	timer_setup(&ctx->io_timer, io_timer_fn, 0);
 	init_waitqueue_head(&ctx->pg_init_wait);
 
 	args.ctx = ctx;
 	r = mpc_create(&args, argc, argv, &ctx->core);
 	if (r) {
 		del_timer_sync(&ctx->nopath_timer);
+		del_timer_sync(&ctx->io_timer);
 		ti->error = (char *)args.error;
 		mutex_destroy(&ctx->message_lock);
 		kfree(ctx);
@@ -451,6 +482,7 @@ static int mp_ctr_common(struct dm_target *ti, unsigned int argc, char **argv,
 	ti->per_io_data_size = ctx->bio_mode ? sizeof(struct mpg_bio_io) :
 					       sizeof(struct mpath_io);
 	ti->private = ctx;
+	mpc_start(ctx->core);
 	return 0;
 }
 
@@ -469,6 +501,7 @@ static void mp_dtr(struct dm_target *ti)
 	struct mpg_ctx *ctx = ti->private;
 
 	del_timer_sync(&ctx->nopath_timer);
+	del_timer_sync(&ctx->io_timer);
 	mpc_flush_pg_init(ctx->core);
 	flush_work(&ctx->kick_work);
 	flush_work(&ctx->event_work);
@@ -581,7 +614,7 @@ static int mp_message(struct dm_target *ti, unsigned int argc, char **argv,
 	int r;
 
 	mutex_lock(&ctx->message_lock);
-	r = dm_suspended(ti) ? -EBUSY : mpc_message(ctx->core, argc, argv);
+	r = dm_suspended(ti) ? -EBUSY : mpc_message(ctx->core, argc, argv, result, maxlen);
 	mutex_unlock(&ctx->message_lock);
 	return r;
 }

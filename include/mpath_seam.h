@@ -88,6 +88,7 @@ struct mpath_io {
 	struct mpc_path *path;	/* path the I/O went down; NULL if none */
 	unsigned int nr_bytes;
 	unsigned long long start_ns;	/* dispatch time, for selectors that time I/O */
+	unsigned int tick_slot;		/* io timeout: dispatch tick slot + 1, 0 if untracked */
 };
 
 /* ---- kernel services for the core (glue.c) ---- */
@@ -166,6 +167,13 @@ int mpg_noflush_suspending(struct mpg_ctx *ctx) MPATH_NOEXCEPT;
  */
 void mpg_nopath_timer_arm(struct mpg_ctx *ctx) MPATH_NOEXCEPT;
 void mpg_nopath_timer_stop(struct mpg_ctx *ctx) MPATH_NOEXCEPT;
+/*
+ * The per-map I/O timeout check: calls mpc_io_check() every period_ms while
+ * it returns non-zero.  start may be called again to change the period;
+ * stop waits for a running check (not with the target lock held).
+ */
+void mpg_io_check_start(struct mpg_ctx *ctx, unsigned int period_ms) MPATH_NOEXCEPT;
+void mpg_io_check_stop(struct mpg_ctx *ctx) MPATH_NOEXCEPT;
 /* Re-run I/O waiting for a path: parked bios, delay-requeued requests. */
 void mpg_kick_waiting_io(struct mpg_ctx *ctx) MPATH_NOEXCEPT;
 
@@ -189,6 +197,7 @@ int mpg_blk_path_error(unsigned char status) MPATH_NOEXCEPT;
 struct mpc_create_args {
 	struct mpg_ctx *ctx;
 	int bio_only;		/* the bio_multipath target: no request mode */
+	unsigned int io_timeout_ms;	/* module parameter: default io timeout */
 	/* out */
 	int bio_mode;
 	const char *error;	/* for ti->error */
@@ -197,10 +206,16 @@ struct mpc_create_args {
 int mpc_create(struct mpc_create_args *args, unsigned int argc, char **argv,
 	       struct mpc_core **core) MPATH_NOEXCEPT;
 void mpc_destroy(struct mpc_core *core) MPATH_NOEXCEPT;
+/* After mpc_create() succeeded and the glue stored the core. */
+void mpc_start(struct mpc_core *core) MPATH_NOEXCEPT;
 void mpc_status(struct mpc_core *core, enum mpath_status_type type,
 		const char *target_name, const char *target_version,
 		char *result, unsigned int maxlen) MPATH_NOEXCEPT;
-int mpc_message(struct mpc_core *core, unsigned int argc, char **argv) MPATH_NOEXCEPT;
+/* result/maxlen: text for the caller (the stats message), may be NULL/0. */
+int mpc_message(struct mpc_core *core, unsigned int argc, char **argv,
+		char *result, unsigned int maxlen) MPATH_NOEXCEPT;
+/* One tick of the I/O timeout check; non-zero: keep ticking. */
+int mpc_io_check(struct mpc_core *core) MPATH_NOEXCEPT;
 void mpc_presuspend(struct mpc_core *core) MPATH_NOEXCEPT;
 /* The nopath timer expired: stop queueing so waiting I/O fails. */
 void mpc_nopath_timeout(struct mpc_core *core) MPATH_NOEXCEPT;

@@ -129,6 +129,16 @@ void mpg_nopath_timer_stop(struct mpg_ctx *ctx)
 	ctx->timer_stops++;
 }
 
+void mpg_io_check_start(struct mpg_ctx *ctx, unsigned int period_ms)
+{
+	ctx->io_check_period = period_ms;
+}
+
+void mpg_io_check_stop(struct mpg_ctx *ctx)
+{
+	ctx->io_check_period = 0;
+}
+
 void mpg_kick_waiting_io(struct mpg_ctx *ctx)
 {
 	ctx->kicks++;

@@ -56,6 +56,7 @@ struct mpg_ctx {
 	int dh_result;			/* what every scsi_dh activation answers */
 	unsigned int dh_activations;	/* scsi_dh_activate() calls */
 	unsigned int pg_init_waits;
+	unsigned int io_check_period;	/* 0: the I/O timeout check is stopped */
 };
 
 /* Bios and requests carry no ctx: their fakes record here. */

@@ -28,6 +28,8 @@ int fx_create(struct kunit *test, struct fixture *fx, const char *table, int bio
 	argv_free(argv);
 	fx->error = args.error;
 	fx->ctx.core = fx->core;
+	if (!r)
+		mpc_start(fx->core);
 	if (r) {
 		fx->core = NULL;
 		KUNIT_EXPECT_EQ_MSG(test, fake_dev_refs(&fx->ctx), 0, "leak: %s", table);
@@ -62,7 +64,7 @@ int fx_message(struct kunit *test, struct fixture *fx, const char *text)
 {
 	char **argv;
 	int argc = fx_split(test, text, &argv);
-	int r = mpc_message(fx->core, argc, argv);
+	int r = mpc_message(fx->core, argc, argv, fx->buf, sizeof(fx->buf));
 
 	argv_free(argv);
 	return r;
