@@ -266,6 +266,7 @@ sub run_cmd {		# run_cmd(ARGV...) -> (exit status, combined output)
 sub dmsetup {
 	my ($rc, $out) = run_cmd('dmsetup', '--noudevsync', @_);
 	chomp $out;
+	$out = norm($out) =~ s/\n/; /gr;
 	return $rc ? "exit $rc" . ($out ne '' ? ": $out" : '') : 'ok' . ($out ne '' ? ": $out" : '');
 }
 
@@ -286,12 +287,18 @@ sub observe_dmsetup {
 	my @o;
 	if ($rc) {
 		undef $DEVMINOR;
+		undef $LASTEVENT;
 		chomp $out;
-		return "info: exit $rc: $out";
+		return 'info: exit ' . $rc . ': ' . ($out =~ s/\n/; /gr);
 	}
 	for (split /\n/, $out) {
 		next if /^\s*$/;
 		if (/^Major, minor:\s+\d+, (\d+)/) { $DEVMINOR = $1; next }
+		if (/^Event number:\s+(\d+)/) {	# raised or not, as in observe_ioctl
+			push @o, 'info: event=' . (defined $LASTEVENT && $1 != $LASTEVENT ? 'yes' : 'no');
+			$LASTEVENT = $1;
+			next;
+		}
 		push @o, /^\d+ \d+ / ? "table: $_" : "info: $_";
 	}
 	($rc, $out) = run_cmd('dmsetup', 'status', $MAP);

@@ -87,8 +87,11 @@ disks=()
 found=$(scsi_debug_paths 4 dev_size_mb=8) && mapfile -t disks <<< "$found"
 [ ${#disks[@]} -eq 4 ] || { t_fail "four scsi_debug paths" "found: ${disks[*]}"; t_done; exit 1; }
 t_note "setup: $(ms "$t0") ms"
-t_check "corpus parses" "${engine[@]}" check --diffdir "$diffdir" || { t_done; exit 1; }
-t_note "$("${engine[@]}" check --diffdir "$diffdir")"
+if corpus=$("${engine[@]}" check --diffdir "$diffdir" 2>&1); then
+	t_ok "corpus parses"; t_note "$corpus"
+else
+	t_fail "corpus parses" "$corpus"; t_done; exit 1
+fi
 
 run_engine() {	# run_engine NAME
 	local s=${EPOCHREALTIME/[.,]/} extra=()
