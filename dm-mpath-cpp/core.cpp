@@ -262,7 +262,7 @@ int Multipath::message(unsigned int argc, char **argv, char *result, unsigned in
 {
 	if (argc == 1 && word_is(argv[0], "stats")) {
 		stats(result, maxlen);
-		return 0;
+		return 1; // dm core then hands the text to the caller
 	}
 	if (argc == 2 && word_is(argv[0], "io_timeout_msecs")) {
 		unsigned int msecs;

@@ -9,8 +9,9 @@ namespace mpath {
 
 bool Selector::set_policy(const char *name)
 {
-	for (unsigned int i = 0; i < sizeof(kInfo) / sizeof(kInfo[0]); i++) {
-		if (word_is(name, kInfo[i].name)) {
+	// Case-sensitive, like dm_get_path_selector() (features are not).
+	for (unsigned int i = 0; name && i < sizeof(kInfo) / sizeof(kInfo[0]); i++) {
+		if (!mpg_strcmp(name, kInfo[i].name)) {
 			release();
 			policy_ = static_cast<Policy>(i);
 			return true;

@@ -33,6 +33,8 @@ enum dm_uevent_type {
 };
 void dm_path_uevent(enum dm_uevent_type event_type, struct dm_target *ti,
 		    const char *path, unsigned int nr_valid_paths);
+/* From drivers/md/dm-rq.h (exported by dm-mod, not in linux/device-mapper.h). */
+void dm_mq_kick_requeue_list(struct mapped_device *md);
 
 static_assert(MP_MAPIO_SUBMITTED == DM_MAPIO_SUBMITTED);
 static_assert(MP_MAPIO_REMAPPED == DM_MAPIO_REMAPPED);
@@ -326,10 +328,13 @@ static void io_timer_fn(struct timer_list *t)
 
 void mpg_kick_waiting_io(struct mpg_ctx *ctx)
 {
-	if (ctx->bio_mode)
+	if (ctx->bio_mode) {
 		queue_work(kick_wq, &ctx->kick_work);
-	else
+	} else {
+		/* Requests waiting on dm-rq's delayed requeue list: now. */
+		dm_mq_kick_requeue_list(dm_table_get_md(ctx->ti->table));
 		dm_table_run_md_queue_async(ctx->ti->table);
+	}
 }
 
 unsigned int mpg_bio_size(const struct bio *bio)

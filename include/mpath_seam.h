@@ -211,7 +211,7 @@ void mpc_start(struct mpc_core *core) MPATH_NOEXCEPT;
 void mpc_status(struct mpc_core *core, enum mpath_status_type type,
 		const char *target_name, const char *target_version,
 		char *result, unsigned int maxlen) MPATH_NOEXCEPT;
-/* result/maxlen: text for the caller (the stats message), may be NULL/0. */
+/* result/maxlen: text for the caller (stats); then the return value is 1. */
 int mpc_message(struct mpc_core *core, unsigned int argc, char **argv,
 		char *result, unsigned int maxlen) MPATH_NOEXCEPT;
 /* One tick of the I/O timeout check; non-zero: keep ticking. */

@@ -23,7 +23,7 @@ static const struct table_case valid_tables[] = {
 	{ "0 0 1 1 round-robin 0 1 0 8:16", 0, "0 0 1 1 round-robin 0 1 1 8:16 1 " },
 	{ "0 0 1 1 round-robin 0 1 1 8:16 100", 0, "0 0 1 1 round-robin 0 1 1 8:16 1 " },
 	{ "0 0 1 1 round-robin 0 1 1 8:16 0", 0, "0 0 1 1 round-robin 0 1 1 8:16 0 " },
-	{ "1 QUEUE_IF_NO_PATH 0 1 1 Round-Robin 0 1 1 8:16 1", 0,
+	{ "1 QUEUE_IF_NO_PATH 0 1 1 round-robin 0 1 1 8:16 1", 0,
 	  "1 queue_if_no_path 0 1 1 round-robin 0 1 1 8:16 1 " },
 	{ "2 queue_mode bio 0 1 1 round-robin 0 1 1 8:16 1", 0,
 	  "3 retain_attached_hw_handler queue_mode bio 0 1 1 round-robin 0 1 1 8:16 1 " },
@@ -83,6 +83,8 @@ static const struct table_case bad_tables[] = {
 	{ "0 0 0 1", 0, "invalid initial priority group" },
 	{ "0 0 1 1 round-robin", 0, "not enough priority group arguments" },
 	{ "0 0 1 1 queue-depth 0 1 0 8:16", 0, "unknown path selector type" },
+	/* selector names are case-sensitive in mainline, features are not */
+	{ "0 0 1 1 Round-Robin 0 1 0 8:16", 0, "unknown path selector type" },
 	{ "0 0 1 1 round-robin 5 1 0 8:16", 0, "invalid number of path selector args" },
 	{ "0 0 1 1 round-robin 0 0 0", 0, "invalid number of paths" },
 	{ "0 0 1 1 round-robin 0 1025 0", 0, "invalid number of paths" },

@@ -31,7 +31,7 @@ static const struct table_case valid_tables[] = {
 	{ "0 0 1 1 historical-service-time 1 0 1 0 8:16",
 	  "0 0 1 1 historical-service-time 2 0 0 1 1 8:16 0 " },
 	{ "0 0 1 1 io-affinity 0 1 1 8:16 1", "0 0 1 1 io-affinity 0 1 1 8:16 1 " },
-	{ "0 0 2 1 Queue-Length 0 1 0 8:16 IO-AFFINITY 0 1 1 8:32 1",
+	{ "0 0 2 1 queue-length 0 1 0 8:16 io-affinity 0 1 1 8:32 1",
 	  "0 0 2 1 queue-length 0 1 1 8:16 1 io-affinity 0 1 1 8:32 1 " },
 };
 
