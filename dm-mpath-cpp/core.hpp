@@ -243,16 +243,17 @@ int Multipath::end_io(Unit &unit, mpath_io &io, unsigned char *status)
 
 	if (path)
 		fail_path_locked(*path);
-	// No path left: forget the current group now, as mainline's retry
-	// through choose_pgpath() does (a parked bio is not re-mapped yet).
-	if (!nr_valid_paths_)
-		choose_path_locked(0);
 	if (!nr_valid_paths_ && !queue_if_no_path_) {
 		if (mpg_noflush_suspending(ctx_))
 			return MP_ENDIO_REQUEUE;
 		Unit::final_error(status);
 		return MP_ENDIO_DONE;
 	}
+	// Retried with no path left: forget the current group now, as
+	// mainline's retry through choose_pgpath() does (a parked bio is not
+	// re-mapped until a path comes back).
+	if (!nr_valid_paths_)
+		choose_path_locked(0);
 	return unit.retry_locked(ctx_, *status, nr_valid_paths_ > 0);
 }
 

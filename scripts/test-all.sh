@@ -150,6 +150,12 @@ if [ $uml_ok = 0 ]; then
 			"$uml_dir/dm-mpath-cpp.ko" "$mode" > "$logs/uml-faults-$mode.log" 2>&1
 		count_tap "uml faults $mode" "$logs/uml-faults-$mode.log" $?
 	done
+	# Per-I/O latency timeout: a stalled then slow path, timeout off and on.
+	for mode in rq bio; do
+		UML_KMEMLEAK=1 "$scripts_dir/uml-run.sh" "$TOP/scripts/scenarios/timeout.sh" \
+			"$uml_dir/dm-mpath-cpp.ko" "$mode" > "$logs/uml-timeout-$mode.log" 2>&1
+		count_tap "uml timeout $mode" "$logs/uml-timeout-$mode.log" $?
+	done
 	UML_KMEMLEAK=1 "$scripts_dir/uml-run.sh" "$TOP/scripts/scenarios/stack.sh" \
 		"$uml_dir/dm-mpath-cpp.ko" > "$logs/uml-stack.log" 2>&1
 	count_tap "uml stack" "$logs/uml-stack.log" $?
