@@ -154,9 +154,16 @@ void Multipath::set_queue_if_no_path(bool queue, bool save_old)
 		}
 		queue_if_no_path_ = queue;
 	}
-	// I/O that was waiting for a path now fails (or is pushed back).
-	if (!queue)
-		mpg_kick_waiting_io(ctx_);
+	// I/O that was waiting for a path now fails (or is pushed back).  For
+	// a flush suspend (save_old) in request mode, dm-rq stops the queue
+	// right after: kicking the requeue list would only race with that, so
+	// the waiting request stays held, as the stock target leaves it.
+	if (!queue) {
+		if (save_old)
+			mpg_kick_waiting_io_lazily(ctx_);
+		else
+			mpg_kick_waiting_io(ctx_);
+	}
 }
 
 void Multipath::presuspend()

@@ -326,6 +326,14 @@ static void io_timer_fn(struct timer_list *t)
 		mod_timer(&ctx->io_timer, jiffies + msecs_to_jiffies(READ_ONCE(ctx->io_period_ms)));
 }
 
+void mpg_kick_waiting_io_lazily(struct mpg_ctx *ctx)
+{
+	if (ctx->bio_mode)
+		queue_work(kick_wq, &ctx->kick_work);
+	else
+		dm_table_run_md_queue_async(ctx->ti->table);
+}
+
 void mpg_kick_waiting_io(struct mpg_ctx *ctx)
 {
 	if (ctx->bio_mode) {

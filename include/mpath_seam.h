@@ -176,6 +176,11 @@ void mpg_io_check_start(struct mpg_ctx *ctx, unsigned int period_ms) MPATH_NOEXC
 void mpg_io_check_stop(struct mpg_ctx *ctx) MPATH_NOEXCEPT;
 /* Re-run I/O waiting for a path: parked bios, delay-requeued requests. */
 void mpg_kick_waiting_io(struct mpg_ctx *ctx) MPATH_NOEXCEPT;
+/*
+ * The same, except that requests on dm-rq's delayed requeue list keep their
+ * delay (a suspend that is about to stop the queue: see presuspend).
+ */
+void mpg_kick_waiting_io_lazily(struct mpg_ctx *ctx) MPATH_NOEXCEPT;
 
 /* Bio unit. */
 unsigned int mpg_bio_size(const struct bio *bio) MPATH_NOEXCEPT;

@@ -139,6 +139,11 @@ void mpg_io_check_stop(struct mpg_ctx *ctx)
 	ctx->io_check_period = 0;
 }
 
+void mpg_kick_waiting_io_lazily(struct mpg_ctx *ctx)
+{
+	ctx->kicks++;
+}
+
 void mpg_kick_waiting_io(struct mpg_ctx *ctx)
 {
 	ctx->kicks++;
