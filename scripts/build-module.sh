@@ -2,6 +2,7 @@
 # Build the module for one kernel in its own folder of the cache, so builds
 # for different kernels never share objects.
 #   scripts/build-module.sh uml|amd64 [make args...]   prints the build folder
+# MODULE_OUT=DIR builds in DIR instead (parallel builds of one target).
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -15,7 +16,7 @@ amd64)	kdir=$(debian_headers_dir) || true; arch=()
 esac
 [ -f "$kdir/Makefile" ] || die "no kernel build tree at $kdir"
 
-out=$CACHE/module-$target
+out=${MODULE_OUT:-$CACHE/module-$target}
 mkdir -p "$out"
 rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
 	--exclude='*.mod*' --exclude='modules.order' --exclude='Module.symvers' \
