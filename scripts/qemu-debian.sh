@@ -3,10 +3,15 @@
 # the installed linux-headers-amd64 belongs to, so our module is tested with a
 # real distribution kernel.
 #
-#   qemu-debian.sh [--module FILE.ko]... [--file HOSTPATH]... SCENARIO.sh [ARGS...]
+#   qemu-debian.sh [--module FILE.ko]... [--file HOSTPATH]... [--stock-multipath]
+#                  SCENARIO.sh [ARGS...]
 #
 # --module FILE.ko  copied to /modules/ in the guest (the scenario insmods it)
 # --file HOSTPATH   file or directory copied to the same absolute path
+# --stock-multipath also put Debian's own dm-multipath and its path selectors
+#                   into the initramfs (a separate cached image), for side-by-
+#                   side runs such as scripts/bench.sh; off by default, since
+#                   dm core may autoload the stock target
 # SCENARIO.sh       copied to its absolute host path, run by bash with ARGS,
 #                   cwd /tmp, DM_DISABLE_UDEV=1
 #
@@ -43,10 +48,12 @@ since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f s", b - a }'; }
 
 modules=()
 files=()
+stock_mpath=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--module) [ $# -ge 2 ] || usage; modules+=("$2"); shift 2 ;;
 	--file)   [ $# -ge 2 ] || usage; files+=("$2"); shift 2 ;;
+	--stock-multipath) stock_mpath=1; shift ;;
 	-h|--help) usage ;;
 	--) shift; break ;;
 	-*) usage ;;
@@ -79,6 +86,7 @@ kpkg=linux-image-$abi
 kroot=$DEB_DIR/$abi
 vmlinuz=$kroot/boot/vmlinuz-$abi
 base=$DEB_DIR/initramfs-$abi.cpio.gz
+[ "$stock_mpath" = 0 ] || base=$DEB_DIR/initramfs-$abi-stock-multipath.cpio.gz
 
 mkdir -p "$DEB_DIR"
 # One preparer at a time; boots run in parallel once the cache is ready.
@@ -113,6 +121,13 @@ else
 fi
 
 # --- base initramfs: programs, libraries, modules -----------------------------
+if [ "$stock_mpath" = 1 ]; then
+	# Those this kernel has (Debian 12 builds neither HST nor io-affinity).
+	for mod in "${EXCLUDED_MODULES[@]}"; do
+		! modprobe -d "$kroot" -S "$abi" -R "$mod" >/dev/null 2>&1 || GUEST_MODULES+=("$mod")
+	done
+	EXCLUDED_MODULES=()
+fi
 programs=()
 for p in "${GUEST_PROGRAMS[@]}"; do
 	programs+=("$(command -v "$p")")
