@@ -104,6 +104,19 @@ ctor_probe
 amd64_ko=$CACHE/module-amd64/dm-mpath-cpp.ko
 uml_dir=$CACHE/module-uml
 
+# Forward progress, from the object code: nothing reachable from the I/O
+# path allocates in a way that may sleep, or sleeps.
+io_path_check() {	# io_path_check NAME KO
+	if perl "$scripts_dir/io-path-check.pl" "$2" > "$logs/io-path-$1.log" 2>&1; then
+		result ok "$1: I/O path reaches no sleeping allocation or wait"
+		sed 's/^/  # /' "$logs/io-path-$1.log" | grep -E 'I/O path:|control:'
+	else
+		result fail "$1: I/O path reaches no sleeping allocation or wait" "$logs/io-path-$1.log"
+	fi
+}
+[ $amd64_ok = 0 ] && io_path_check amd64 "$amd64_ko"
+[ $uml_ok = 0 ] && io_path_check uml "$uml_dir/dm-mpath-cpp.ko"
+
 phase "KUnit (UML)"
 if [ $uml_ok = 0 ]; then
 	UML_KMEMLEAK=1 "$scripts_dir/uml-run.sh" "$TOP/scripts/scenarios/kunit.sh" "$uml_dir" > "$logs/kunit.log" 2>&1
