@@ -4,7 +4,7 @@
 # real distribution kernel.
 #
 #   qemu-debian.sh [--module FILE.ko]... [--file HOSTPATH]... [--stock-multipath]
-#                  SCENARIO.sh [ARGS...]
+#                  [--with-multipath-tools] SCENARIO.sh [ARGS...]
 #
 # --module FILE.ko  copied to /modules/ in the guest (the scenario insmods it)
 # --file HOSTPATH   file or directory copied to the same absolute path
@@ -12,6 +12,11 @@
 #                   into the initramfs (a separate cached image), for side-by-
 #                   side runs such as scripts/bench.sh; off by default, since
 #                   dm core may autoload the stock target
+# --with-multipath-tools
+#                   also unpack Debian's multipath-tools, kpartx, udev,
+#                   sg3-utils and their libraries into the guest (downloaded
+#                   once with apt-get download, never installed on the host);
+#                   the scenario starts udevd itself
 # SCENARIO.sh       copied to its absolute host path, run by bash with ARGS,
 #                   cwd /tmp, DM_DISABLE_UDEV=1
 #
@@ -33,6 +38,14 @@ EXCLUDED_MODULES=(dm-multipath dm-round-robin dm-queue-length dm-service-time
 # Dynamically linked programs for the guest, besides busybox-static.
 GUEST_PROGRAMS=(bash kmod dmsetup fio)
 KMOD_LINKS=(modprobe insmod rmmod lsmod depmod modinfo)
+# --with-multipath-tools: Debian 12's packages and the libraries they need
+# beyond those of GUEST_PROGRAMS (checked when the layer is built).
+MPT_PACKAGES=(multipath-tools kpartx udev dmsetup libdevmapper1.02.1 sg3-utils
+	      sg3-utils-udev libsgutils2-1.46-2 libaio1 liburcu8 libedit2 libjson-c5
+	      libsystemd0 libudev1 libkmod2 libacl1 libblkid1 libcap2 libselinux1
+	      libpcre2-8-0 libbsd0 libmd0)
+# Groups udev rules name (udevd warns about unknown ones).
+MPT_GROUPS=(disk cdrom tape dialout kmem video audio input kvm render sgx lp floppy)
 EXIT_MARKER=DM_MPATH_CPP_EXIT
 # Kernel reports that fail a run even when the scenario passed.
 # "[#1]" is the oops counter of every die() header (invalid opcode, ...).
@@ -49,11 +62,13 @@ since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f s", b - a }'; }
 modules=()
 files=()
 stock_mpath=0
+with_mpt=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--module) [ $# -ge 2 ] || usage; modules+=("$2"); shift 2 ;;
 	--file)   [ $# -ge 2 ] || usage; files+=("$2"); shift 2 ;;
 	--stock-multipath) stock_mpath=1; shift ;;
+	--with-multipath-tools) with_mpt=1; shift ;;
 	-h|--help) usage ;;
 	--) shift; break ;;
 	-*) usage ;;
@@ -205,6 +220,90 @@ else
 	rm -rf "$stage"
 	log "base initramfs built in $(since "$t") ($(du -h "$base" | cut -f1))"
 fi
+# --- multipath-tools layer (--with-multipath-tools) ---------------------------
+mpt_debs=$DEB_DIR/multipath-tools-debs
+# Per base image: its key is part of this layer's.
+mpt=${base%.cpio.gz}-multipath-tools.cpio.gz
+
+fetch_mpt_debs() {
+	local dl
+	if [ "$(cat "$mpt_debs/.complete" 2>/dev/null)" = "${MPT_PACKAGES[*]}" ]; then
+		log "multipath-tools packages cached in $mpt_debs"
+		return
+	fi
+	log "fetching ${#MPT_PACKAGES[@]} packages for multipath-tools"
+	dl=$(mktemp -d "$DEB_DIR/dl.XXXXXX")
+	(cd "$dl" && apt-get download -q -o APT::Sandbox::User=root "${MPT_PACKAGES[@]}" >/dev/null) ||
+		die "apt-get download of the multipath-tools packages failed (apt-get update?)"
+	echo "${MPT_PACKAGES[*]}" > "$dl/.complete"
+	rm -rf "$mpt_debs"
+	mv "$dl" "$mpt_debs"
+}
+
+# An archive laid over the base one: the packages' files moved into /usr
+# (the base image is usr-merged; a real /lib directory in a later archive
+# would replace its /lib symlink) plus every library they load that the
+# packages do not bring, from the host (Debian 12 as well).
+build_mpt() {
+	local stage=$1 raw=$1/raw root=$1/root d f i libpath missing
+	mkdir -p "$raw" "$root"/usr/{bin,sbin,lib,lib64} "$root/etc"
+	for d in bin sbin lib lib64; do
+		ln -s "usr/$d" "$root/$d"
+	done
+	for f in "$mpt_debs"/*.deb; do
+		dpkg-deb -x "$f" "$raw"
+	done
+	for d in bin sbin lib lib64; do
+		[ ! -d "$raw/$d" ] || cp -a "$raw/$d/." "$root/usr/$d/"
+	done
+	cp -a "$raw/usr/." "$root/usr/"
+	cp -a "$raw/etc/." "$root/etc/"
+	rm -rf "$raw" "$root"/usr/share/{doc,man,locale,lintian,bash-completion,zsh} \
+		"$root"/etc/init.d "$root"/usr/lib/systemd/system "$root"/usr/lib/systemd/network
+	{
+		echo 'root:x:0:'
+		i=100
+		for d in "${MPT_GROUPS[@]}"; do
+			echo "$d:x:$i:"
+			i=$((i + 1))
+		done
+	} > "$root/etc/group"
+
+	libpath=$root/usr/lib/x86_64-linux-gnu:$root/usr/lib:$root/usr/lib/multipath
+	find "$root/usr" -type f \( -perm -u+x -o -name '*.so*' \) | while read -r f; do
+		# Not a dynamic ELF file (scripts, static): ldd says so and fails.
+		LD_LIBRARY_PATH=$libpath ldd "$f" 2>/dev/null || true
+	done | awk '/not found/ { print "missing " $1; next }
+		    $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u > "$stage/libs"
+	missing=$(grep '^missing ' "$stage/libs" | cut -d' ' -f2 | tr '\n' ' ') || true
+	[ -z "$missing" ] || die "libraries missing for multipath-tools: $missing(add their packages to MPT_PACKAGES)"
+	while read -r f; do
+		case $f in "$root"/*) continue ;; esac
+		[ -e "$root$f" ] && continue
+		mkdir -p "$root$(dirname "$f")"
+		cp -L "$f" "$root$f"
+	done < "$stage/libs"
+
+	(cd "$root" && find . -mindepth 1 ! -path ./bin ! -path ./sbin ! -path ./lib ! -path ./lib64 |
+	 LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) | gzip -1 > "$mpt.tmp"
+	mv "$mpt.tmp" "$mpt"
+}
+
+if [ "$with_mpt" = 1 ]; then
+	t=$(now)
+	fetch_mpt_debs
+	mkey=$({ echo "$key"; cat "$mpt_debs/.complete"; ls "$mpt_debs"; } | sha1sum | cut -c1-40)
+	if [ -f "$mpt" ] && [ "$(cat "$mpt.key" 2>/dev/null)" = "$mkey" ]; then
+		log "multipath-tools layer cached in $mpt"
+	else
+		log "building multipath-tools layer"
+		stage=$(mktemp -d "$DEB_DIR/stage.XXXXXX")
+		build_mpt "$stage"
+		rm -rf "$stage"
+		echo "$mkey" > "$mpt.key"
+		log "multipath-tools layer built in $(since "$t") ($(du -h "$mpt" | cut -f1))"
+	fi
+fi
 exec 9>&-
 
 # --- per-run overlay: /init, modules, files, scenario -------------------------
@@ -244,7 +343,9 @@ done
 (cd "$ov" && find . -mindepth 1 | LC_ALL=C sort |
  cpio --quiet -o -H newc -R 0:0) | gzip -1 > "$work/overlay.cpio.gz"
 # The kernel unpacks concatenated archives in order; later files win.
-cat "$base" "$work/overlay.cpio.gz" > "$work/initrd.cpio.gz"
+layers=("$base")
+[ "$with_mpt" = 0 ] || layers+=("$mpt")
+cat "${layers[@]}" "$work/overlay.cpio.gz" > "$work/initrd.cpio.gz"
 
 # --- boot ---------------------------------------------------------------------
 log "booting $abi under TCG (timeout ${timeout_s} s): $(basename "$scenario") $*"
