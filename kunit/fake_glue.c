@@ -192,7 +192,12 @@ int mpg_dev_dying(const struct mpg_dev *dev)
 
 char *mpg_dh_attached_name(struct mpg_dev *dev)
 {
-	return dev->dh_name[0] ? kstrdup(dev->dh_name, GFP_KERNEL) : NULL;
+	char *name = dev->dh_name[0] ? kstrdup(dev->dh_name, GFP_KERNEL) : NULL;
+
+	/* The caller frees it with mpg_free(), as the real glue's kstrdup(). */
+	if (name)
+		atomic_inc(&fake_live_allocs);
+	return name;
 }
 
 /* Like scsi_dh_attach(): the same handler again is fine, another is -EBUSY. */

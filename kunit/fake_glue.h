@@ -7,6 +7,7 @@
 #ifndef MPATH_FAKE_GLUE_H
 #define MPATH_FAKE_GLUE_H
 
+#include <linux/atomic.h>
 #include <linux/spinlock.h>
 #include "mpath_seam.h"
 
@@ -67,6 +68,9 @@ extern char fake_dh_attached[16];
 extern int fake_dh_attach_result;
 /* Only devices in this slot and after come with fake_dh_attached. */
 extern int fake_dh_first_dev;
+
+/* Live allocations made through mpg_alloc() and the cpumask parser. */
+extern atomic_t fake_live_allocs;
 
 void fake_ctx_init(struct mpg_ctx *ctx);
 /* References still held on fake devices (0 after a clean destroy). */

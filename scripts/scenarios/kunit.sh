@@ -4,7 +4,8 @@
 #   kunit.sh MODULE_DIR
 . "$(dirname "$0")/lib.sh"
 dir=${1:?usage: kunit.sh MODULE_DIR}
-suites=(dm-mpath-cpp-core dm-mpath-cpp-selectors dm-mpath-cpp-pg-init dm-mpath-cpp-io-timeout)
+suites=(dm-mpath-cpp-core dm-mpath-cpp-selectors dm-mpath-cpp-pg-init dm-mpath-cpp-io-timeout
+	dm-mpath-cpp-fuzz)
 
 t_check "kunit module loads" insmod "$dir/dm-mpath-cpp-kunit.ko" || { t_done; exit 1; }
 for suite in "${suites[@]}"; do
@@ -25,6 +26,8 @@ for suite in "${suites[@]}"; do
 			diag=()
 		elif [[ $line == '    # '* ]]; then
 			diag+=("${line#    # }")
+			# The fuzz suite's figures.
+			[[ $line == *' tables: '* ]] && t_note "${line#    # }"
 		fi
 	done < "$results"
 	grep -q '^    ok \|^    not ok ' "$results" ||
