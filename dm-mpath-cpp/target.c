@@ -554,6 +554,15 @@ static int mp_clone_and_map_rq(struct dm_target *ti, struct request *rq,
 
 static void mp_release_clone_rq(struct request *clone, union map_info *map_context)
 {
+	/*
+	 * With a map_context dm-rq is still in the map method: it could not
+	 * dispatch the clone (BLK_STS_RESOURCE from the path's queue, or no
+	 * memory for setup_clone) and requeues the original.  Undo what
+	 * mpc_map_rq() counted on the path, as mainline's
+	 * multipath_release_clone() does.
+	 */
+	if (map_context)
+		mpc_release_rq(map_context->ptr);
 	blk_mq_free_request(clone);
 }
 
