@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Benchmark: our module side by side with Linux 6.1's own dm-multipath, in one
+# boot of the UML test kernel and one boot of Debian's stock kernel in QEMU
+# (TCG, 2 CPUs). A benchmark, not a test: it asserts nothing about speed.
+#
+#   scripts/bench.sh [uml|qemu|all]      (default all)
+#
+# Per bed: fio 4k random read and random write, queue depth 1 (psync) and 32
+# (libaio), 1 and 2 jobs, over 2 and 4 null_blk paths, on a raw null_blk
+# device, stock multipath (request-based), stock multipath queue_mode bio,
+# our multipath (request-based) and our bio_multipath; every case repeated,
+# the median reported. Then a failover-latency case per target (two
+# scsi_debug paths, one path taken offline under a QD1 reader). The body runs
+# in the guest: scripts/bench/guest.sh; the probe: scripts/bench/failover-probe.c.
+#
+# Prints a table (IOPS, ours/stock in the same mode, each target/raw) and
+# writes docs/benchmarks.md, docs/benchmarks.png (chart) and
+# docs/benchmarks-data.tsv (every run), with the machine, date and load.
+#
+# Environment (defaults in brackets):
+#   BENCH_RUNTIME [3]        seconds per fio run
+#   BENCH_RAMP [500ms]       fio ramp_time before each measured run
+#   BENCH_REPEATS [3]        runs per case (median reported)
+#   BENCH_PATHS ["2 4"]      path counts
+#   BENCH_SELECTOR [round-robin]  path selector of every map
+#   BENCH_TARGETS ["raw stock-rq stock-bio ours-rq ours-biotarget"]
+#                            add ours-bio for our multipath with queue_mode bio
+#   BENCH_WORKLOADS          names {rr,rw}{1,32}x{1,2} (read/write, depth, jobs)
+#   BENCH_FAILOVER [5]       failover trials per target, 0 for none
+#   BENCH_DOCS [1]           0: do not touch docs/ (results stay in BENCH_OUT)
+#   BENCH_OUT                results folder [$CACHE/bench/<date-time>]
+# With the defaults a bed takes about 20 minutes on a 2-core machine.
+set -euo pipefail
+# shellcheck source=SCRIPTDIR/common.sh
+. "$(dirname "$0")/common.sh"
+
+beds=${1:-all}
+case $beds in
+all) beds="uml qemu" ;;
+uml|qemu) ;;
+*) die "usage: $0 [uml|qemu|all]" ;;
+esac
+
+runtime=${BENCH_RUNTIME:-3}
+ramp=${BENCH_RAMP:-500ms}
+repeats=${BENCH_REPEATS:-3}
+paths=${BENCH_PATHS:-2 4}
+selector=${BENCH_SELECTOR:-round-robin}
+targets=${BENCH_TARGETS:-raw stock-rq stock-bio ours-rq ours-biotarget}
+workloads=${BENCH_WORKLOADS:-rr1x1 rr1x2 rr32x1 rr32x2 rw1x1 rw1x2 rw32x1 rw32x2}
+failover=${BENCH_FAILOVER:-5}
+for v in "$runtime" "$repeats" "$failover"; do
+	[[ $v =~ ^[0-9]+$ ]] || die "BENCH_RUNTIME, BENCH_REPEATS and BENCH_FAILOVER are whole numbers"
+done
+out=${BENCH_OUT:-$CACHE/bench/$(date +%Y%m%d-%H%M%S)}
+mkdir -p "$out"
+guest_args=("runtime=$runtime" "ramp=$ramp" "repeats=$repeats" "paths=$paths"
+	    "selector=$selector" "targets=$targets" "workloads=$workloads" "failover=$failover")
+
+# --- what it needs --------------------------------------------------------------
+"$TOP/scripts/deps.sh"
+if ! command -v gnuplot >/dev/null; then
+	log "installing gnuplot-nox (for the chart)"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends gnuplot-nox >&2 ||
+		log "warning: no gnuplot; the chart will be missing"
+fi
+probe=$CACHE/bench/failover-probe
+mkdir -p "$CACHE/bench"
+gcc -O2 -Wall -static -o "$probe.tmp" "$TOP/scripts/bench/failover-probe.c" && mv "$probe.tmp" "$probe"
+
+# Host facts for the record; the load average matters on a shared machine.
+{
+	echo "date	$(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo "host_cpu	$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+	echo "host_cpus	$(nproc)"
+	echo "host_mem	$(free -g | awk '/^Mem:/ { print $2 " GiB" }')"
+	echo "host_os	$(. /etc/os-release && echo "$PRETTY_NAME"), host kernel $(uname -r)"
+	echo "git	$(git -C "$TOP" describe --always --dirty 2>/dev/null || echo unknown)"
+	echo "params	runtime=${runtime}s ramp=$ramp repeats=$repeats paths=$paths selector=$selector failover=$failover"
+} > "$out/meta.tsv"
+loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+
+run_bed() { # run_bed uml|qemu
+	local bed=$1 t0=$SECONDS rc=0 ko
+	echo "${bed}_load_before	$(loadavg)" >> "$out/meta.tsv"
+	log "$bed: building the module"
+	if [ "$bed" = uml ]; then
+		"$TOP/scripts/uml-kernel.sh"
+		ko=$(MODULE_OUT=$CACHE/module-uml-bench "$TOP/scripts/build-module.sh" uml)/dm-mpath-cpp.ko
+		log "$bed: booting (log: $out/uml.log)"
+		UML_TIMEOUT=${BENCH_UML_TIMEOUT:-3600} "$TOP/scripts/uml-run.sh" \
+			"$TOP/scripts/bench/guest.sh" "$ko" "$probe" "${guest_args[@]}" > "$out/uml.log" 2>&1 || rc=$?
+	else
+		ko=$(MODULE_OUT=$CACHE/module-amd64-bench "$TOP/scripts/build-module.sh" amd64)/dm-mpath-cpp.ko
+		log "$bed: booting (log: $out/qemu.log)"
+		QEMU_TIMEOUT=${BENCH_QEMU_TIMEOUT:-3600} "$TOP/scripts/qemu-debian.sh" --stock-multipath \
+			--module "$ko" --file "$probe" \
+			"$TOP/scripts/bench/guest.sh" /modules/dm-mpath-cpp.ko "$probe" "${guest_args[@]}" \
+			> "$out/qemu.log" 2>&1 || rc=$?
+	fi
+	echo "${bed}_load_after	$(loadavg)" >> "$out/meta.tsv"
+	echo "${bed}_seconds	$((SECONDS - t0))" >> "$out/meta.tsv"
+	# Result lines; a kernel message may share a console line, so cut at BENCH|.
+	tr -d '\r' < "$out/$bed.log" | grep -ao 'BENCH|.*' > "$out/$bed.txt" || true
+	grep '^BENCH|error|' "$out/$bed.txt" >&2 || true
+	[ $rc = 0 ] || log "warning: $bed run ended with status $rc (see $out/$bed.log)"
+	log "$bed: $(grep -c '^BENCH|iops|' "$out/$bed.txt") fio results in $((SECONDS - t0)) s"
+}
+
+for bed in $beds; do
+	run_bed "$bed"
+done
+
+docs=()
+[ "${BENCH_DOCS:-1}" = 0 ] || docs=(--docs "$TOP/docs")
+perl "$TOP/scripts/bench/report.pl" --results "$out" "${docs[@]}" | tee "$out/report.txt"
+log "results in $out"
