@@ -72,6 +72,28 @@ t_check "[$mode] I/O continues on group 1" rd
 t_eq "[$mode] group 1 active again" "$(st 0 1 1 A A 0 E F 1)" "$(dmsetup status "$map")"
 t_check "[$mode] reinstate_path" dmsetup message "$map" 0 reinstate_path "$b"
 
+# --- SG_IO is passed to the current path (prepare_ioctl), refused with none ---
+if command -v sg_inq >/dev/null; then
+	product() { sg_inq "$dev" 2>&1 | awk -F': *' '/Product identification/ { sub(/ +$/, "", $2); print $2 }'; }
+	t_eq "[$mode] SG_IO INQUIRY through the map reaches the LUN" scsi_debug "$(product)"
+	# Which path carried it: the SCSI devices count the commands sent to them.
+	cmds() { cat "/sys/block/${disks[0]##*/}/device/iorequest_cnt" \
+		     "/sys/block/${disks[1]##*/}/device/iorequest_cnt"; }
+	t_check "[$mode] fail_path of group 1" dmsetup message "$map" 0 fail_path "$a"
+	mapfile -t before < <(cmds)
+	t_eq "[$mode] and through the other group's path" scsi_debug "$(product)"
+	mapfile -t after < <(cmds)
+	t_eq "[$mode] which is the one that carried it" "0 1" \
+		"$(( after[0] != before[0] )) $(( after[1] != before[1] ))"
+	t_check "[$mode] fail_path of group 2" dmsetup message "$map" 0 fail_path "$b"
+	t_refused "[$mode] SG_IO refused with no valid path" sg_inq "$dev"
+	t_check "[$mode] reinstate both paths" eval \
+		"dmsetup message $map 0 reinstate_path $a && dmsetup message $map 0 reinstate_path $b"
+	t_check "[$mode] I/O flows again" rd
+else
+	t_skip "[$mode] SG_IO through the map" "sg3-utils not installed"
+fi
+
 # --- an offlined device under fio --verify ---
 if command -v fio >/dev/null; then
 	(cd "$work" && exec fio --name=verify --filename="$dev" --rw=randwrite --bs=4k \
