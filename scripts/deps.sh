@@ -9,6 +9,7 @@ packages=(
 	linux-source-6.1 linux-headers-amd64 sparse
 	busybox-static kmod dmsetup fio cpio gzip xz-utils util-linux
 	qemu-system-x86 sg3-utils
+	clang-14 libclang-rt-14-dev
 )
 
 missing=()

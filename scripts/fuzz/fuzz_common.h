@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Helpers shared by the fuzz harnesses: dm's argument splitting, building
+ * and tearing down a target as the glue does, status text, invariants. */
+#ifndef MPATH_FUZZ_COMMON_H
+#define MPATH_FUZZ_COMMON_H
+
+#include <stddef.h>
+
+#include "inspect.h"
+#include "user_glue.h"
+
+/* dm_split_args() of drivers/md/dm-table.c: splits text in place. */
+int fz_split_args(char *text, char ***argv);
+
+struct fz_target {
+	struct mpg_ctx ctx;
+	struct mpc_core *core;
+	const char *error;
+	int bio_only;
+	int refs_before;	/* device references before the constructor ran */
+};
+
+/* The constructor as target.c calls it; 0 or its error.  A refusal must
+ * leave no device reference and no activation behind. */
+int fz_create(struct fz_target *t, const char *table, int bio_only);
+/* mp_dtr(): flush pg_init, destroy; every reference must be dropped. */
+void fz_destroy(struct fz_target *t);
+/* Status text into a heap buffer of exactly maxlen bytes (ASan sees any
+ * overrun); returns a malloc'ed copy of the text, which must fit. */
+char *fz_status(struct fz_target *t, enum mpath_status_type type, unsigned int maxlen);
+/* One message as dm core sends it (none while suspended: glue says EBUSY). */
+int fz_message(struct fz_target *t, const char *text, unsigned int maxlen);
+
+/* Invariants that hold between any two operations. */
+void fz_check_invariants(struct fz_target *t);
+
+#endif
