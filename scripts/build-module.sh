@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Build the module for one kernel in its own folder of the cache, so builds
 # for different kernels never share objects.
-#   scripts/build-module.sh uml|amd64 [make args...]   prints the build folder
+#   scripts/build-module.sh uml|amd64|smp [make args...]   prints the build folder
 # MODULE_OUT=DIR builds in DIR instead (parallel builds of one target).
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
-target=${1:?usage: build-module.sh uml|amd64 [make args]}
+target=${1:?usage: build-module.sh uml|amd64|smp [make args]}
 shift
 case $target in
 uml)	kdir=$UML_OBJ; arch=(ARCH=um) ;;
+smp)	kdir=$SMP_OBJ; arch=() ;;
 amd64)	kdir=$(debian_headers_dir) || true; arch=()
 	[ -n "$kdir" ] && [ -d "$kdir" ] || die "linux-headers-amd64 is not installed" ;;
 *)	die "unknown target $target" ;;

@@ -7,6 +7,8 @@ CACHE=${DM_MPATH_CACHE:-$HOME/.cache/dm-mpath-cpp}
 UML_SRC=$CACHE/linux-source-6.1
 UML_OBJ=$CACHE/uml-build
 UML_MODS=$CACHE/uml-modules
+SMP_OBJ=$CACHE/smp-build
+SMP_MODS=$CACHE/smp-modules
 DEB_DIR=$CACHE/debian-kernel
 MODULE_NAME=dm-mpath-cpp
 

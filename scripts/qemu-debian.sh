@@ -4,7 +4,7 @@
 # real distribution kernel.
 #
 #   qemu-debian.sh [--module FILE.ko]... [--file HOSTPATH]... [--stock-multipath]
-#                  [--with-multipath-tools] SCENARIO.sh [ARGS...]
+#                  [--with-multipath-tools] [--smp-debug-kernel] SCENARIO.sh [ARGS...]
 #
 # --module FILE.ko  copied to /modules/ in the guest (the scenario insmods it)
 # --file HOSTPATH   file or directory copied to the same absolute path
@@ -17,6 +17,10 @@
 #                   sg3-utils and their libraries into the guest (downloaded
 #                   once with apt-get download, never installed on the host);
 #                   the scenario starts udevd itself
+# --smp-debug-kernel boot our x86_64 debug kernel (scripts/kernel-build.sh
+#                   smp: preemption, lockdep, DEBUG_ATOMIC_SLEEP, KASAN,
+#                   UBSAN, kmemleak) instead of Debian's, with its modules;
+#                   the module must be built for it (build-module.sh smp)
 # SCENARIO.sh       copied to its absolute host path, run by bash with ARGS,
 #                   cwd /tmp, DM_DISABLE_UDEV=1
 #
@@ -63,12 +67,14 @@ modules=()
 files=()
 stock_mpath=0
 with_mpt=0
+smp_kernel=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--module) [ $# -ge 2 ] || usage; modules+=("$2"); shift 2 ;;
 	--file)   [ $# -ge 2 ] || usage; files+=("$2"); shift 2 ;;
 	--stock-multipath) stock_mpath=1; shift ;;
 	--with-multipath-tools) with_mpt=1; shift ;;
+	--smp-debug-kernel) smp_kernel=1; shift ;;
 	-h|--help) usage ;;
 	--) shift; break ;;
 	-*) usage ;;
@@ -100,6 +106,17 @@ abi=${hdr#/usr/src/linux-headers-}
 kpkg=linux-image-$abi
 kroot=$DEB_DIR/$abi
 vmlinuz=$kroot/boot/vmlinuz-$abi
+kstamp=$kroot/.complete
+mem=1024
+if [ "$smp_kernel" = 1 ]; then
+	# Our own x86_64 debug kernel (scripts/kernel-build.sh smp) instead.
+	[ -f "$SMP_OBJ/.dm-mpath-cpp-stamp" ] || die "no SMP debug kernel (run scripts/kernel-build.sh smp)"
+	abi=$(cat "$SMP_OBJ/include/config/kernel.release")
+	kroot=$SMP_MODS
+	vmlinuz=$SMP_OBJ/arch/x86/boot/bzImage
+	kstamp=$SMP_OBJ/.dm-mpath-cpp-stamp
+	mem=2048	# KASAN's shadow takes an eighth
+fi
 base=$DEB_DIR/initramfs-$abi.cpio.gz
 [ "$stock_mpath" = 0 ] || base=$DEB_DIR/initramfs-$abi-stock-multipath.cpio.gz
 
@@ -112,7 +129,9 @@ rm -rf "$DEB_DIR"/dl.* "$DEB_DIR"/stage.* "$DEB_DIR"/*.tmp
 
 # --- kernel: Debian's image package, unpacked once ----------------------------
 t=$(now)
-if [ ! -f "$kroot/.complete" ]; then
+if [ "$smp_kernel" = 1 ]; then
+	log "SMP debug kernel $abi from $SMP_OBJ"
+elif [ ! -f "$kroot/.complete" ]; then
 	log "fetching $kpkg"
 	dl=$(mktemp -d "$DEB_DIR/dl.XXXXXX")
 	# Prefer the exact version of the installed headers; the ABI alone
@@ -153,7 +172,7 @@ done | sort -u)
 mapfile -t libs <<<"$libs"
 # Rebuilt when this script, the kernel or a file copied from the host changes
 # (not on every unrelated package installation).
-key=$({ sha1sum "$0"; cat "$kroot/.complete";
+key=$({ sha1sum "$0"; cat "$kstamp";
 	stat -L -c '%n %s %Y' "$(command -v busybox)" "${programs[@]}" "${libs[@]}"; } |
       sha1sum | cut -c1-40)
 
@@ -352,7 +371,7 @@ log "booting $abi under TCG (timeout ${timeout_s} s): $(basename "$scenario") $*
 t=$(now)
 {
 	rc=0
-	timeout -k 10 "$timeout_s" qemu-system-x86_64 -accel tcg -m 1024 -smp 2 \
+	timeout -k 10 "$timeout_s" qemu-system-x86_64 -accel tcg -m "$mem" -smp 2 \
 		-nographic -no-reboot -nic none -pidfile "$work/qemu.pid" \
 		-kernel "$vmlinuz" -initrd "$work/initrd.cpio.gz" \
 		-append "console=ttyS0 panic=-1 quiet ${QEMU_APPEND:-}" \
