@@ -199,3 +199,27 @@ mode_features() {
 	features="${#ctr[@]}${ctr[*]:+ ${ctr[*]}}"
 	tfeatures="${#out[@]}${out[*]:+ ${out[*]}}"
 }
+
+# setup_paths MODE KO N SIZE_MB: loads dm-mod and the module KO, makes N
+# scsi_debug paths to one LUN and sets disks (/dev names), mm (major:minor)
+# and sectors.  Prints a failed TAP line and returns 1 when it cannot.
+setup_paths() {
+	local mode=$1 ko=$2 n=$3 size=$4 found d
+	disks=() mm=()
+	modprobe dm-mod 2>/dev/null
+	t_check "[$mode] module loads" insmod "$ko" || return 1
+	found=$(scsi_debug_paths "$n" dev_size_mb="$size") && mapfile -t disks <<< "$found"
+	[ ${#disks[@]} -eq "$n" ] || { t_fail "[$mode] $n scsi_debug paths"; return 1; }
+	for d in "${disks[@]}"; do mm+=("$(dev_majmin "$d")"); done
+	sectors=$(blockdev --getsz "${disks[0]}")
+}
+
+# teardown_map MAP: for EXIT traps: I/O waiting in the map fails, the map,
+# the module and scsi_debug go.
+teardown_map() {
+	dmsetup resume "$1"
+	dmsetup message "$1" 0 fail_if_no_path
+	dmsetup remove "$1"
+	rmmod dm-mpath-cpp
+	rmmod scsi_debug
+} 2>/dev/null

@@ -17,24 +17,13 @@ mode_features "$mode" queue_if_no_path || exit 2
 
 cleanup() {
 	[ -n "${fio_pid:-}" ] && kill "$fio_pid" 2>/dev/null
-	dmsetup resume "$map" 2>/dev/null
-	dmsetup message "$map" 0 fail_if_no_path 2>/dev/null
-	dmsetup remove "$map" 2>/dev/null
-	rmmod dm-mpath-cpp 2>/dev/null
-	rmmod scsi_debug 2>/dev/null
+	teardown_map "$map"
 	rm -rf "$work"
 }
 trap cleanup EXIT
 work=$(mktemp -d)
 
-modprobe dm-mod 2>/dev/null
-t_check "[$mode] module loads" insmod "$ko" || { t_done; exit 1; }
-disks=()
-found=$(scsi_debug_paths 3 dev_size_mb=32) && mapfile -t disks <<< "$found"
-[ ${#disks[@]} -eq 3 ] || { t_fail "[$mode] three scsi_debug paths"; t_done; exit 1; }
-mm=()
-for d in "${disks[@]}"; do mm+=("$(dev_majmin "$d")"); done
-sectors=$(blockdev --getsz "${disks[0]}")
+setup_paths "$mode" "$ko" 3 32 || { t_done; exit 1; }
 dev=/dev/mapper/$map
 tables=(
 	"0 $sectors $target $features 0 2 1 round-robin 0 2 1 ${mm[0]} 1 ${mm[1]} 1 service-time 0 1 2 ${mm[2]} 1 1"
