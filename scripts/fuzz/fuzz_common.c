@@ -5,6 +5,8 @@
 
 #include "fuzz_common.h"
 
+unsigned int fz_module_io_timeout;
+
 static int k_isspace(unsigned char c)
 {
 	return (c >= 9 && c <= 13) || c == 32 || c == 160;
@@ -68,6 +70,7 @@ int fz_create(struct fz_target *t, const char *table, int bio_only)
 	memset(&args, 0, sizeof(args));
 	args.ctx = &t->ctx;
 	args.bio_only = bio_only;
+	args.io_timeout_ms = fz_module_io_timeout;
 	ug_set_constructing(1);
 	r = mpc_create(&args, (unsigned int)argc, argv, &t->core);
 	ug_set_constructing(0);
@@ -88,6 +91,7 @@ int fz_create(struct fz_target *t, const char *table, int bio_only)
 	}
 	if (bio_only && !args.bio_mode)
 		ug_bug("bio_multipath built a request-based target");
+	t->refs_held = ug_dev_refs() - t->refs_before;
 	t->ctx.bio_mode = args.bio_mode;
 	t->ctx.core = t->core;
 	mpc_start(t->core);
@@ -96,12 +100,15 @@ int fz_create(struct fz_target *t, const char *table, int bio_only)
 
 void fz_destroy(struct fz_target *t)
 {
+	int refs = ug_dev_refs();
+
 	ug_io_ctx = &t->ctx;
 	mpc_flush_pg_init(t->core);
 	mpc_destroy(t->core);
 	t->core = NULL;
-	if (ug_dev_refs() != t->refs_before)
-		ug_bug("destroyed target leaks %d device references", ug_dev_refs() - t->refs_before);
+	if (refs - ug_dev_refs() != t->refs_held)
+		ug_bug("destroyed target dropped %d device references, it took %d",
+		       refs - ug_dev_refs(), t->refs_held);
 	check_no_activation(&t->ctx, "destroyed target");
 	ug_ctx_fini(&t->ctx);
 }
@@ -155,6 +162,19 @@ int fz_message(struct fz_target *t, const char *text, unsigned int maxlen)
 	free(argv);
 	free(copy);
 	return r;
+}
+
+int fz_text_round_trips(struct fz_target *t)
+{
+	struct insp_state st;
+	int ok = 1;
+
+	insp_snapshot(t->core, &st);
+	for (const char *c = st.hw_handler; c && *c; c++)
+		if (k_isspace((unsigned char)*c) || *c == '\\')
+			ok = 0;
+	insp_free(&st);
+	return ok;
 }
 
 void fz_check_invariants(struct fz_target *t)

@@ -18,7 +18,11 @@ struct fz_target {
 	const char *error;
 	int bio_only;
 	int refs_before;	/* device references before the constructor ran */
+	int refs_held;		/* references the constructor took */
 };
+
+/* The module parameter io_timeout_msecs the constructor gets. */
+extern unsigned int fz_module_io_timeout;
 
 /* The constructor as target.c calls it; 0 or its error.  A refusal must
  * leave no device reference and no activation behind. */
@@ -30,6 +34,14 @@ void fz_destroy(struct fz_target *t);
 char *fz_status(struct fz_target *t, enum mpath_status_type type, unsigned int maxlen);
 /* One message as dm core sends it (none while suspended: glue says EBUSY). */
 int fz_message(struct fz_target *t, const char *text, unsigned int maxlen);
+
+/*
+ * Whether the table text reads back word for word.  The one free-text word
+ * is a handler name in a table without paths: no handler ever checks it
+ * (mainline neither) and it is printed raw, so an escaped blank or a
+ * backslash in it reads back as other words.
+ */
+int fz_text_round_trips(struct fz_target *t);
 
 /* Invariants that hold between any two operations. */
 void fz_check_invariants(struct fz_target *t);

@@ -54,7 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	table = fz_status(&t, MP_STATUS_TABLE, STATUS_MAX);
-	if (!strpbrk(table, "\\\t\n\v\f\r\xa0")) {
+	if (fz_text_round_trips(&t)) {
 		if (fz_create(&t2, table, bio_only))
 			ug_bug("table text after messages is refused: \"%s\": %s", table, t2.error);
 		table2 = fz_status(&t2, MP_STATUS_TABLE, STATUS_MAX);

@@ -47,7 +47,7 @@ struct hio {
 enum phase { RUNNING, SUSPENDING, SUSPENDED };
 
 struct run {
-	struct fz_target t;
+	struct fz_target *t;
 	struct hio ios[MAX_IO];
 	enum phase phase;
 	int bio;
@@ -69,7 +69,7 @@ static void check_accounting(struct run *r)
 {
 	struct insp_state st;
 
-	insp_snapshot(r->t.core, &st);
+	insp_snapshot(r->t->core, &st);
 	for (unsigned int p = 0; p < st.nr_paths; p++) {
 		const struct insp_path *ip = &st.paths[p];
 		int policy = st.groups[ip->group].policy;
@@ -107,7 +107,7 @@ static void check_accounting(struct run *r)
 
 static void check_all(struct run *r)
 {
-	fz_check_invariants(&r->t);
+	fz_check_invariants(r->t);
 	check_accounting(r);
 }
 
@@ -159,21 +159,21 @@ static int group_usable(const struct insp_state *st, unsigned int g)
 /* dm core (or the glue's kick work) maps one I/O. */
 static void map_io(struct run *r, struct hio *h)
 {
-	struct mpg_ctx *ctx = &r->t.ctx;
+	struct mpg_ctx *ctx = &r->t->ctx;
 	struct insp_state before, after;
 	struct request *clone = NULL;
 	int ret, p;
 
-	insp_snapshot(r->t.core, &before);
+	insp_snapshot(r->t->core, &before);
 	ctx->cur_bio = h;
 	ctx->cur_parked = ctx->cur_restored = 0;
 	ctx->last_remap = NULL;
 	ug_io_ctx = ctx;
 	h->maps++;
 	if (r->bio)
-		ret = mpc_map_bio(r->t.core, (struct bio *)h, &h->io);
+		ret = mpc_map_bio(r->t->core, (struct bio *)h, &h->io);
 	else
-		ret = mpc_map_rq(r->t.core, (struct request *)h, &h->io, &clone);
+		ret = mpc_map_rq(r->t->core, (struct request *)h, &h->io, &clone);
 	ctx->cur_bio = NULL;
 	if (ctx->locked)
 		ug_bug("map returned with the lock held");
@@ -184,7 +184,7 @@ static void map_io(struct run *r, struct hio *h)
 
 	switch (ret) {
 	case MP_MAPIO_REMAPPED:
-		insp_snapshot(r->t.core, &after);
+		insp_snapshot(r->t->core, &after);
 		p = insp_path_index(&after, h->io.path);
 		if (p < 0)
 			ug_bug("mapped to a path that is not in the table");
@@ -217,6 +217,19 @@ static void map_io(struct run *r, struct hio *h)
 			   after.paths[p].group != (unsigned int)before.current_group &&
 			   group_usable(&before, before.current_group)) {
 			ug_bug("left group %d that still has a usable path", before.current_group + 1);
+		}
+		/* queue-length: a path with the fewest I/Os in flight. */
+		if (before.groups[after.paths[p].group].policy == 1) {
+			const struct insp_group *ig = &before.groups[after.paths[p].group];
+
+			for (unsigned int i = 0; i < ig->nr_paths; i++) {
+				const struct insp_path *o = &before.paths[ig->first_path + i];
+
+				if (o->active && o->in_flight < before.paths[p].in_flight)
+					ug_bug("queue-length chose %s with %lu in flight over %s with %lu",
+					       after.paths[p].dev->name, before.paths[p].in_flight,
+					       o->dev->name, o->in_flight);
+			}
 		}
 		if (after.queue_io && after.has_hw_handler)
 			ug_bug("I/O mapped while the group waits for pg_init");
@@ -258,7 +271,7 @@ static void map_io(struct run *r, struct hio *h)
 /* An in-flight I/O completes on its path with status sts. */
 static void end_io(struct run *r, struct hio *h, unsigned char sts)
 {
-	struct mpg_ctx *ctx = &r->t.ctx;
+	struct mpg_ctx *ctx = &r->t->ctx;
 	unsigned char out = sts;
 	int ret;
 
@@ -266,9 +279,9 @@ static void end_io(struct run *r, struct hio *h, unsigned char sts)
 	ctx->cur_parked = ctx->cur_restored = 0;
 	ug_io_ctx = ctx;
 	if (r->bio)
-		ret = mpc_end_io_bio(r->t.core, (struct bio *)h, &h->io, &out);
+		ret = mpc_end_io_bio(r->t->core, (struct bio *)h, &h->io, &out);
 	else
-		ret = mpc_end_io_rq(r->t.core, &h->io, sts);
+		ret = mpc_end_io_rq(r->t->core, &h->io, sts);
 	ctx->cur_bio = NULL;
 	if (ctx->locked)
 		ug_bug("end_io returned with the lock held");
@@ -319,9 +332,9 @@ static void run_kick(struct run *r)
 	struct hio *batch[MAX_IO];
 	int n = 0;
 
-	if (!r->t.ctx.kick_pending)
+	if (!r->t->ctx.kick_pending)
 		return;
-	r->t.ctx.kick_pending = 0;
+	r->t->ctx.kick_pending = 0;
 	if (!r->bio)
 		return;	/* dm-rq re-runs its requeue list: QUEUED I/O */
 	for (int i = 0; i < MAX_IO; i++)
@@ -342,7 +355,7 @@ static void message(struct run *r, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	fz_message(&r->t, text, 256);
+	fz_message(r->t, text, 256);
 }
 
 static const char *path_name(struct run *r, unsigned int which)
@@ -350,7 +363,7 @@ static const char *path_name(struct run *r, unsigned int which)
 	static char name[24];
 	struct insp_state st;
 
-	insp_snapshot(r->t.core, &st);
+	insp_snapshot(r->t->core, &st);
 	if (!st.nr_paths)
 		snprintf(name, sizeof(name), "8:16");
 	else
@@ -377,10 +390,10 @@ static void presuspend(struct run *r, int noflush)
 {
 	if (r->phase != RUNNING)
 		return;
-	r->t.ctx.noflush_suspending = noflush;
+	r->t->ctx.noflush_suspending = noflush;
 	r->phase = SUSPENDING;
-	mpc_presuspend(r->t.core);
-	if (r->t.ctx.locked)
+	mpc_presuspend(r->t->core);
+	if (r->t->ctx.locked)
 		ug_bug("presuspend left the lock held");
 }
 
@@ -399,8 +412,8 @@ static void postsuspend(struct run *r)
 	}
 	if (nr_where(r, IO_INFLIGHT) || (r->bio && nr_where(r, IO_PARKED)))
 		return;
-	r->t.ctx.noflush_suspending = 0;
-	mpc_flush_pg_init(r->t.core);
+	r->t->ctx.noflush_suspending = 0;
+	mpc_flush_pg_init(r->t->core);
 	run_kick(r);
 	r->phase = SUSPENDED;
 }
@@ -411,10 +424,10 @@ static void resume(struct run *r)
 		return;
 	if (r->phase == SUSPENDING) {
 		/* An interrupted suspend: dm undoes it without resume. */
-		r->t.ctx.noflush_suspending = 0;
+		r->t->ctx.noflush_suspending = 0;
 		r->phase = RUNNING;
 	} else {
-		mpc_resume(r->t.core);
+		mpc_resume(r->t->core);
 		r->phase = RUNNING;
 	}
 	for (int i = 0; i < MAX_IO; i++)
@@ -434,6 +447,39 @@ static void dispatch(struct run *r, unsigned int which)
 		map_io(r, h);
 }
 
+/* multipathd's reload: a new table from the map's own text, loaded while
+ * the old one is suspended with noflush; held I/O goes to the new one. */
+static void reload(struct run *r)
+{
+	struct fz_target *nt;
+	char *table;
+
+	if (r->phase != RUNNING || !fz_text_round_trips(r->t))
+		return;
+	presuspend(r, 1);
+	postsuspend(r);
+	if (r->phase != SUSPENDED) {
+		resume(r);
+		return;
+	}
+	table = fz_status(r->t, MP_STATUS_TABLE, STATUS_MAX);
+	nt = calloc(1, sizeof(*nt));
+	if (fz_create(nt, table, r->t->bio_only))
+		ug_bug("reload: the map's table text is refused: \"%s\": %s", table, nt->error);
+	free(table);
+	if (nt->ctx.bio_mode != r->bio)
+		ug_bug("reload changed the queue mode");
+	fz_destroy(r->t);
+	free(r->t);
+	r->t = nt;
+	ug_io_ctx = &nt->ctx;
+	mpc_resume(nt->core);
+	r->phase = RUNNING;
+	for (int i = 0; i < MAX_IO; i++)
+		if (r->ios[i].where == IO_HELD)
+			r->ios[i].where = IO_QUEUED;
+}
+
 static int count_dev(struct mpg_dev *dev, void *data)
 {
 	if (!dev->refs)
@@ -444,11 +490,11 @@ static int count_dev(struct mpg_dev *dev, void *data)
 
 static void op(struct run *r, unsigned char code, unsigned char arg)
 {
-	struct mpg_ctx *ctx = &r->t.ctx;
+	struct mpg_ctx *ctx = &r->t->ctx;
 	struct hio *h;
 	struct mpg_dev *dev;
 
-	switch (code % 26) {
+	switch (code % 27) {
 	case 0:
 		message(r, "fail_path %s", path_name(r, arg));
 		break;
@@ -519,24 +565,24 @@ static void op(struct run *r, unsigned char code, unsigned char arg)
 	case 18:
 		if (ctx->io_check_period) {
 			ug_now += ctx->io_check_period * 1000000ULL;
-			if (!mpc_io_check(r->t.core))
+			if (!mpc_io_check(r->t->core))
 				ctx->io_check_period = 0;	/* the timer is not re-armed */
 		}
 		break;
 	case 19:
 		if (ctx->nopath_timer_armed) {
 			ctx->nopath_timer_armed = 0;
-			mpc_nopath_timeout(r->t.core);
+			mpc_nopath_timeout(r->t->core);
 		}
 		break;
 	case 20: {
 		struct insp_state st;
 		unsigned int n = 0;
 
-		(void)mpc_busy(r->t.core);
+		(void)mpc_busy(r->t->core);
 		/* dm core's iterate_devices: every path once (0 goes on). */
-		mpc_iterate_devices(r->t.core, count_dev, &n);
-		insp_snapshot(r->t.core, &st);
+		mpc_iterate_devices(r->t->core, count_dev, &n);
+		insp_snapshot(r->t->core, &st);
 		if (n != st.nr_paths)
 			ug_bug("iterate_devices visited %u devices, the table has %u paths", n,
 			       st.nr_paths);
@@ -546,11 +592,11 @@ static void op(struct run *r, unsigned char code, unsigned char arg)
 	case 21: {
 		struct mpg_dev *d = NULL;
 
-		if (!mpc_ioctl_device(r->t.core, &d)) {
+		if (!mpc_ioctl_device(r->t->core, &d)) {
 			struct insp_state st;
 			int ok = 0;
 
-			insp_snapshot(r->t.core, &st);
+			insp_snapshot(r->t->core, &st);
 			for (unsigned int p = 0; p < st.nr_paths; p++)
 				ok |= st.paths[p].dev == d && st.paths[p].active;
 			insp_free(&st);
@@ -560,7 +606,7 @@ static void op(struct run *r, unsigned char code, unsigned char arg)
 		break;
 	}
 	case 22:
-		free(fz_status(&r->t, arg % 3 == 0 ? MP_STATUS_INFO :
+		free(fz_status(r->t, arg % 3 == 0 ? MP_STATUS_INFO :
 				      arg % 3 == 1 ? MP_STATUS_TABLE : MP_STATUS_IMA, STATUS_MAX));
 		break;
 	case 23:
@@ -585,40 +631,71 @@ static void op(struct run *r, unsigned char code, unsigned char arg)
 		else
 			message(r, "stats");
 		break;
+	case 26:
+		reload(r);
+		break;
 	}
 	check_all(r);
+}
+
+/* One round of everything that runs by itself: pg_init work and handler
+ * answers (success), completions (success), the kick work, dm core's
+ * (re)dispatch.  Returns whether I/O is still outstanding. */
+static int settle_round(struct run *r)
+{
+	struct mpg_ctx *ctx = &r->t->ctx;
+	struct hio *h;
+
+	while (ug_run_activation(ctx, 0) || ug_complete_activation(ctx, 0, MP_DH_OK))
+		;
+	while ((h = nth_io(r, IO_INFLIGHT, 0)))
+		end_io(r, h, 0);
+	run_kick(r);
+	for (int i = 0; i < MAX_IO; i++) {
+		h = &r->ios[i];
+		if (h->where == IO_QUEUED && h->maps < 1000)
+			map_io(r, h);
+	}
+	check_all(r);
+	return nr_where(r, IO_QUEUED) || nr_where(r, IO_INFLIGHT) || nr_where(r, IO_PARKED) ||
+	       nr_where(r, IO_HELD);
 }
 
 /* Paths and settings settle: every I/O must now complete. */
 static void drain(struct run *r)
 {
-	struct mpg_ctx *ctx = &r->t.ctx;
+	struct mpg_ctx *ctx = &r->t->ctx;
+	struct insp_state st;
+	int round;
 
 	if (r->phase == SUSPENDING)
 		postsuspend(r);
 	resume(r);
 	ctx->dh_result = MP_DH_OK;
 	ctx->clone_result = MP_CLONE_OK;
+	/* Every path comes back: waiting I/O must be woken without any
+	 * other change (a parked bio is re-mapped only when kicked). */
+	insp_snapshot(r->t->core, &st);
+	for (unsigned int p = 0; p < st.nr_paths; p++) {
+		struct mpg_dev *dev = (struct mpg_dev *)st.paths[p].dev;
+
+		dev->dying = dev->busy = 0;
+		message(r, "reinstate_path %s", dev->name);
+	}
+	insp_free(&st);
+	for (round = 0; round < 32 && settle_round(r); round++)
+		;
+	if (round == 32 && nr_where(r, IO_PARKED) && !ctx->kick_pending) {
+		insp_snapshot(r->t->core, &st);
+		if (st.nr_valid_paths && !st.pg_init_in_progress)
+			ug_bug("a parked bio is never re-mapped: paths are back, no kick");
+		insp_free(&st);
+	}
+	/* Queueing off: what still waits must fail now. */
 	message(r, "fail_if_no_path");
 	check_all(r);
-	for (int round = 0; round < 64; round++) {
-		struct hio *h;
-
-		while (ug_run_activation(ctx, 0) || ug_complete_activation(ctx, 0, MP_DH_OK))
-			;
-		while ((h = nth_io(r, IO_INFLIGHT, 0)))
-			end_io(r, h, 0);
-		run_kick(r);
-		while ((h = nth_io(r, IO_QUEUED, 0)) && h->maps < 1000) {
-			map_io(r, h);
-			if (h->where == IO_QUEUED)
-				break;	/* dm-rq delays it: next round */
-		}
-		check_all(r);
-		if (!nr_where(r, IO_QUEUED) && !nr_where(r, IO_INFLIGHT) &&
-		    !nr_where(r, IO_PARKED) && !nr_where(r, IO_HELD))
-			return;
-	}
+	for (round = 0; round < 64 && settle_round(r); round++)
+		;
 	for (int i = 0; i < MAX_IO; i++)
 		if (r->ios[i].where != IO_FREE && r->ios[i].where != IO_DONE)
 			ug_bug("I/O %d never completes (state %d, mapped %u times, kick pending %d)",
@@ -640,15 +717,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(table, data, len);
 	table[len] = '\0';
 	r = calloc(1, sizeof(*r));
+	r->t = calloc(1, sizeof(*r->t));
 	ug_world_reset();
 	if (table[0] == '!')
 		bio_only = 1;
-	if (fz_create(&r->t, table + bio_only, bio_only)) {
+	if (fz_create(r->t, table + bio_only, bio_only)) {
 		free(table);
+		free(r->t);
 		free(r);
 		return 0;
 	}
-	r->bio = r->t.ctx.bio_mode;
+	r->bio = r->t->ctx.bio_mode;
 	check_all(r);
 	for (const uint8_t *p = (const uint8_t *)nl + 1; p + 1 < data + size; p += 2)
 		op(r, p[0], p[1]);
@@ -658,7 +737,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	postsuspend(r);
 	if (r->phase != SUSPENDED)
 		ug_bug("final suspend did not complete");
-	fz_destroy(&r->t);
+	fz_destroy(r->t);
+	free(r->t);
 	free(table);
 	free(r);
 	return 0;

@@ -70,6 +70,7 @@ extern "C" void insp_snapshot(mpc_core *core, insp_state *st) noexcept
 	st->pg_init_in_progress = m->pg_init_in_progress_;
 	st->pg_init_count = m->pg_init_count_;
 	st->has_hw_handler = m->hw_handler_ != nullptr;
+	st->hw_handler = m->hw_handler_;
 	st->bio_mode = m->bio_mode_;
 	st->io_timeout_ms = m->io_timeout_ms_;
 }

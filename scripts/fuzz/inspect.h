@@ -53,6 +53,7 @@ struct insp_state {
 	unsigned int pg_init_in_progress;
 	unsigned int pg_init_count;
 	int has_hw_handler;
+	const char *hw_handler;		/* NULL if none */
 	int bio_mode;
 	unsigned int io_timeout_ms;
 };
