@@ -177,6 +177,20 @@ int fz_text_round_trips(struct fz_target *t)
 	return ok;
 }
 
+int fz_reload_may_refuse(struct fz_target *t, const char *error)
+{
+	struct insp_state st;
+	int found = 0;
+
+	if (!error || strcmp(error, "error attaching hardware handler"))
+		return 0;
+	insp_snapshot(t->core, &st);
+	for (unsigned int p = 0; p < st.nr_paths; p++)
+		found |= !st.paths[p].dev->scsi;
+	insp_free(&st);
+	return found;
+}
+
 void fz_check_invariants(struct fz_target *t)
 {
 	struct insp_state st;

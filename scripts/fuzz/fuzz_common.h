@@ -43,6 +43,15 @@ int fz_message(struct fz_target *t, const char *text, unsigned int maxlen);
  */
 int fz_text_round_trips(struct fz_target *t);
 
+/*
+ * A handler adopted from a path (retain_attached_hw_handler) is named in
+ * the table text; loaded again, it is attached to every path, which fails
+ * on a path without a SCSI handler layer that was parsed before the
+ * adoption.  Mainline prints and refuses the same: whether error, from
+ * loading t's text again, is that case.
+ */
+int fz_reload_may_refuse(struct fz_target *t, const char *error);
+
 /* Invariants that hold between any two operations. */
 void fz_check_invariants(struct fz_target *t);
 

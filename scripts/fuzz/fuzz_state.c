@@ -464,8 +464,21 @@ static void reload(struct run *r)
 	}
 	table = fz_status(r->t, MP_STATUS_TABLE, STATUS_MAX);
 	nt = calloc(1, sizeof(*nt));
-	if (fz_create(nt, table, r->t->bio_only))
-		ug_bug("reload: the map's table text is refused: \"%s\": %s", table, nt->error);
+	if (fz_create(nt, table, r->t->bio_only)) {
+		if (!fz_reload_may_refuse(r->t, nt->error))
+			ug_bug("reload: the map's table text is refused: \"%s\": %s", table,
+			       nt->error);
+		/* The load fails: the old table is resumed. */
+		free(table);
+		free(nt);
+		ug_io_ctx = &r->t->ctx;
+		mpc_resume(r->t->core);
+		r->phase = RUNNING;
+		for (int i = 0; i < MAX_IO; i++)
+			if (r->ios[i].where == IO_HELD)
+				r->ios[i].where = IO_QUEUED;
+		return;
+	}
 	free(table);
 	if (nt->ctx.bio_mode != r->bio)
 		ug_bug("reload changed the queue mode");

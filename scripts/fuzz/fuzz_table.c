@@ -62,7 +62,14 @@ static void one_target(const char *text, int bio_only, unsigned int seed)
 	/* Round trip on the same devices (handlers stay attached, as in the
 	 * kernel): the text must be accepted and come out the same. */
 	if (fz_text_round_trips(&t)) {
-		if (fz_create(&t2, table, bio_only))
+		int r2 = fz_create(&t2, table, bio_only);
+
+		if (r2 && fz_reload_may_refuse(&t, t2.error)) {
+			fz_destroy(&t);
+			free(table);
+			goto alloc_failures;
+		}
+		if (r2)
 			ug_bug("%s refuses its own table text \"%s\": %s",
 			       bio_only ? "bio_multipath" : "multipath", table, t2.error);
 		table2 = fz_status(&t2, MP_STATUS_TABLE, STATUS_MAX);
@@ -75,6 +82,7 @@ static void one_target(const char *text, int bio_only, unsigned int seed)
 	fz_destroy(&t);
 	free(table);
 
+alloc_failures:
 	/* Every allocating service call may fail: a clean refusal or a table. */
 	for (unsigned int n = 1; n <= allocs && n <= 64; n++) {
 		ug_world_reset();
