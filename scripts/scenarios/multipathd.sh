@@ -154,6 +154,9 @@ stop_fio() {
 		t_note "$(grep -hiE 'err|verify|bad' "$work"/fio.*.log | head -n 20)"
 }
 
+command -v multipathd >/dev/null ||
+	{ t_fail "multipath-tools in the guest" "boot with qemu-debian.sh --with-multipath-tools"; t_done; exit 1; }
+
 # --- install, as DKMS and the modprobe configuration would ------------------
 mkdir -p /etc/multipath /etc/modprobe.d
 if [ "$ko" = stock ]; then
