@@ -190,6 +190,14 @@ if [ $amd64_ok = 0 ]; then
 		"$TOP/scripts/scenarios/all-modes.sh" /modules/dm-mpath-cpp.ko \
 		> "$logs/qemu-basic.log" 2>&1
 	count_tap "qemu basic" "$logs/qemu-basic.log" $?
+	# multipath-tools 0.9.4 and udev drive the module (installed as DKMS
+	# would, with the modprobe alias; the stock dm-multipath.ko is in the
+	# image too and must not be the one loaded).
+	"$scripts_dir/qemu-debian.sh" --with-multipath-tools --stock-multipath --module "$amd64_ko" \
+		--file "$TOP/scripts/scenarios/lib.sh" --file "$TOP/scripts/packaging/dm-mpath-cpp.conf" \
+		"$TOP/scripts/scenarios/multipathd.sh" /modules/dm-mpath-cpp.ko \
+		"$TOP/scripts/packaging/dm-mpath-cpp.conf" > "$logs/qemu-multipathd.log" 2>&1
+	count_tap "qemu multipathd" "$logs/qemu-multipathd.log" $?
 fi
 
 log "logs in $logs; total $((SECONDS - t0)) s"
