@@ -31,14 +31,16 @@ need_tools() {
 	log "installing clang-14 and libclang-rt-14-dev (libFuzzer, sanitizers)"
 	[ "$(id -u)" = 0 ] || die "need root to install clang-14 libclang-rt-14-dev"
 	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -q >&2 &&
-		apt-get install -y -q --no-install-recommends clang-14 libclang-rt-14-dev >&2 ||
+	if ! { apt-get update -q >&2 &&
+	       apt-get install -y -q --no-install-recommends clang-14 libclang-rt-14-dev >&2; }; then
 		die "apt-get install clang-14 libclang-rt-14-dev failed"
+	fi
 }
 
 # The core sources built as they are; runtime.cpp (operator new/delete onto
 # the kernel allocator) is kernel-only: userspace uses the sanitizer's.
 CORE=(api core io pg_init selector table)
+# shellcheck disable=SC2054  # the commas belong to -fsanitize=
 CFLAGS_COMMON=(-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined
 	-fno-sanitize-recover=all -I"$TOP/include" -I"$FUZZ")
 CXXFLAGS=(-std=gnu++20 -fno-exceptions -fno-rtti -Wall -Wno-format-security)
