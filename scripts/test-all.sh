@@ -117,6 +117,10 @@ io_path_check() {	# io_path_check NAME KO
 [ $amd64_ok = 0 ] && io_path_check amd64 "$amd64_ko"
 [ $uml_ok = 0 ] && io_path_check uml "$uml_dir/dm-mpath-cpp.ko"
 
+phase "fuzzing (the core in userspace: libFuzzer, ASan, UBSan)"
+"$scripts_dir/fuzz.sh" smoke 60 > "$logs/fuzz.log" 2>&1
+count_tap "fuzz smoke" "$logs/fuzz.log" $?
+
 phase "KUnit (UML)"
 if [ $uml_ok = 0 ]; then
 	UML_KMEMLEAK=1 "$scripts_dir/uml-run.sh" "$TOP/scripts/scenarios/kunit.sh" "$uml_dir" > "$logs/kunit.log" 2>&1
