@@ -100,71 +100,12 @@ else
 	rc=125
 fi
 
-# Leak check (UML_KMEMLEAK=1 or all). kmemleak only reports an object that
-# (a) is at least 5 s old (jiffies_min_age) when a scan starts and (b) had the
-# same checksum at the previous scan (an object seen for the first time, or
-# changed since, stays gray for one more scan). Auto-scanning is off in this
-# kernel, so: scan, wait 6 s, scan again, read the list. A leak made in the
-# script's last moment is then old enough and checksummed once. Cost: ~7 s.
-#
-# UML 6.1 caveat: a clean run already lists 300-600 "leaks" (page-cache xarray
-# nodes, dentries, inodes, maple nodes, ... of ordinary activity). Most
-# likely cause (not verified by a patched build): UML's mem_init() sets
-# max_low_pfn = totalram_pages() (a page count, not the top PFN), so kmemleak
-# paints memblock allocations near the top of memory (the dentry and inode
-# hash tables among them) black and never scans them. Hence, by
-# default, only records whose backtrace has a module frame ("... [modname]")
-# or an unresolved address (code of a module's freed init section or of an
-# unloaded module) are printed; UML_KMEMLEAK_FILTER (extended regex on the
-# whole record, lines joined by \n) replaces that choice, records matching
-# UML_KMEMLEAK_EXCLUDE are dropped, UML_KMEMLEAK=all prints everything.
-# Printed records carry a "kmemleak: " prefix, which uml-run.sh counts.
+# Leak check (UML_KMEMLEAK=1 or all): see kmemleak-check.sh.  Filter and
+# exclusion are set with UML_KMEMLEAK_FILTER / UML_KMEMLEAK_EXCLUDE.
 if [ "${UML_KMEMLEAK:-0}" != 0 ]; then
-	kml=/sys/kernel/debug/kmemleak
-	if [ -w $kml ]; then
-		say "kmemleak: scanning (two scans, 6 s apart)"
-		if echo scan > $kml; then
-			sleep 6
-			echo scan > $kml
-			if [ "$UML_KMEMLEAK" = all ]; then
-				KML_FILTER='' UML_KMEMLEAK_EXCLUDE=''
-			else
-				KML_FILTER=${UML_KMEMLEAK_FILTER:-'\+0x[0-9a-f]+/0x[0-9a-f]+ \[[A-Za-z0-9_]+\]\n|\] 0x[0-9a-f]+\n'}
-			fi
-			# vmalloc bookkeeping (vmap_area, vm_struct, the area's pages
-			# array) shows up as leaked after a module's init vmallocs
-			# (scsi_debug's store); a real vmalloc leak is still reported
-			# through the area itself.
-			# Scenarios insmod the module under test; records made under
-			# modprobe belong to helper modules (scsi_debug leaves a 96-byte
-			# object from its init whether or not our module ever loaded),
-			# and records made by the boot task (swapper, kernel_init) are the
-			# kernel's own (its freed __init code shows as unresolved
-			# addresses, which the filter would otherwise count).
-			KML_EXCLUDE=${UML_KMEMLEAK_EXCLUDE-'\] (alloc_vmap_area|__get_vm_area_node)[.+]|\] __kmalloc_node[.+][^\n]*\n[^\n]*\] __vmalloc_node_range[.+]|comm "modprobe"|comm "swapper|\] kernel_init[.+]'}
-			export KML_FILTER KML_EXCLUDE
-			awk '
-				function flush() {
-					if (rec == "") return
-					n++
-					if ((ENVIRON["KML_FILTER"] == "" || rec ~ ENVIRON["KML_FILTER"]) &&
-					    (ENVIRON["KML_EXCLUDE"] == "" || rec !~ ENVIRON["KML_EXCLUDE"])) {
-						m++; printf "%s", rec
-					}
-					rec = ""
-				}
-				/^unreferenced object/ { flush() }
-				{ rec = rec "kmemleak: " $0 "\n" }
-				END {
-					flush()
-					printf "uml-init: kmemleak: %d suspected leak(s), %d matching the filter (printed)\n", n, m
-				}' $kml
-		else
-			say "kmemleak: scan failed (kmemleak disabled? see the boot log)"
-		fi
-	else
-		say "kmemleak: $kml not available"
-	fi
+	[ -z "${UML_KMEMLEAK_FILTER+x}" ] || export KMEMLEAK_FILTER=$UML_KMEMLEAK_FILTER
+	[ -z "${UML_KMEMLEAK_EXCLUDE+x}" ] || export KMEMLEAK_EXCLUDE=$UML_KMEMLEAK_EXCLUDE
+	bash "$(dirname "$0")/kmemleak-check.sh" uml-init "$UML_KMEMLEAK"
 fi
 
 say "script exited with status $rc"
