@@ -58,6 +58,13 @@ else
 	result fail "UML kernel built or reused" "$logs/uml-kernel.log"
 fi
 
+phase "SMP debug kernel (x86_64, for QEMU -smp 2)"
+if "$scripts_dir/kernel-build.sh" smp > "$logs/smp-kernel.log" 2>&1; then
+	result ok "SMP debug kernel built or reused"
+else
+	result fail "SMP debug kernel built or reused" "$logs/smp-kernel.log"
+fi
+
 phase "module builds"
 build() {	# build NAME TARGET [make args]
 	local name=$1 target=$2; shift 2
@@ -70,12 +77,14 @@ build() {	# build NAME TARGET [make args]
 	fi
 }
 # Rebuild from scratch so every warning shows up in this run.
-rm -rf "$CACHE/module-amd64" "$CACHE/module-uml"
+rm -rf "$CACHE/module-amd64" "$CACHE/module-uml" "$CACHE/module-smp"
 build "amd64 W=1" amd64 W=1
 build "amd64 sparse (C=2)" amd64 C=2
 amd64_ok=$?
 build "uml W=1" uml W=1
 uml_ok=$?
+build "smp W=1" smp W=1
+smp_ok=$?
 
 # The build must refuse C++ objects that need static constructors.
 ctor_probe() {
@@ -202,6 +211,17 @@ if [ $amd64_ok = 0 ]; then
 		"$TOP/scripts/scenarios/multipathd.sh" /modules/dm-mpath-cpp.ko \
 		"$TOP/scripts/packaging/dm-mpath-cpp.conf" > "$logs/qemu-multipathd.log" 2>&1
 	count_tap "qemu multipathd" "$logs/qemu-multipathd.log" $?
+fi
+
+phase "scenarios (SMP debug kernel, QEMU -smp 2)"
+if [ $smp_ok = 0 ]; then
+	# Preemption, lockdep, DEBUG_ATOMIC_SLEEP, KASAN, UBSAN, kmemleak: any
+	# report fails the run.
+	QEMU_TIMEOUT=1800 "$scripts_dir/qemu-debian.sh" --smp-debug-kernel \
+		--module "$CACHE/module-smp/dm-mpath-cpp.ko" --file "$TOP/scripts/scenarios" \
+		--file "$TOP/scripts/kmemleak-check.sh" "$TOP/scripts/scenarios/smp-debug.sh" \
+		/modules/dm-mpath-cpp.ko > "$logs/qemu-smp-debug.log" 2>&1
+	count_tap "qemu smp debug" "$logs/qemu-smp-debug.log" $?
 fi
 
 log "logs in $logs; total $((SECONDS - t0)) s"

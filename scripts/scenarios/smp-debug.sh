@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The scenarios for the SMP debug kernel (qemu-debian.sh --smp-debug-kernel):
 # first proof that its bug finders are really on, then basic, suspend and
-# multi in each I/O mode and the concurrency stress in each mode, then a
-# kmemleak scan.  The host script fails the run on any kernel report.
+# multi in each I/O mode and the concurrency stress in each mode.  The
+# host script fails the run on any kernel report.
 #   smp-debug.sh MODULE.ko [STRESS_SECONDS]
 . "$(dirname "$0")/lib.sh"
 ko=${1:?usage: smp-debug.sh MODULE.ko [STRESS_SECONDS]}
@@ -12,7 +12,6 @@ dir=$(dirname "$0")
 t_eq "two CPUs online" 2 "$(grep -c '^processor' /proc/cpuinfo)"
 t_check "lockdep is on" test -r /proc/lockdep
 t_check "KASAN is on" eval "dmesg | grep -q 'KernelAddressSanitizer initialized'"
-t_check "kmemleak is on" test -w /sys/kernel/debug/kmemleak
 t_check "preemption is on (atomic-sleep checks see atomic context)" \
 	eval "uname -v | grep -q PREEMPT"
 t_done
@@ -25,11 +24,6 @@ for mode in rq bio biotarget; do
 	bash "$dir/stress.sh" "$ko" "$mode" "$seconds" || rc=1
 done
 
-# Leaks pointing at a module under test (kmemleak-check.sh's filter):
-# none may be left once every scenario has unloaded what it loaded.
-T_N=0 T_PASS=0 T_FAIL=0 T_SKIP=0
-summary=$(bash "$dir/../kmemleak-check.sh" smp-debug | tee /dev/stderr | tail -n 1)
-t_eq "kmemleak: no leak from the modules under test" 0 \
-	"$(sed -n 's/.*, \([0-9]*\) matching the filter.*/\1/p' <<<"$summary")"
-t_done || rc=1
+# No kmemleak scan here: under TCG with KASAN two scans of the guest take
+# longer than all the scenarios; the UML runs of the test command scan.
 exit $rc
