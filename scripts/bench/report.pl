@@ -327,8 +327,9 @@ if ($have_gp) {
 			print $g "set title \"$title\"\n";
 			if ($isratio) {
 				print $g "set yrange [0:*]\nset arrow 1 from graph 0, first 1 to graph 1, first 1 nohead lw 2 dt 2 front\n";
+				print $g "set key outside right top vertical maxrows 4\n";
 			} else {
-				print $g "set yrange [0:*]\nunset arrow 1\n";
+				print $g "set yrange [0:*]\nunset arrow 1\nset key inside top right vertical maxrows 3\n";
 			}
 			print $g "colors = '$colors'\n";
 			print $g "plot for [i=2:", $n + 1, "] '$f' using i:xtic(1) title columnheader(i) lc rgb word(colors, i - 1)\n";
@@ -369,13 +370,14 @@ for my $bed (@BEDS) {
 }
 print $o <<'EOT';
 
-The load averages say how busy the host was: on this 2-core machine a load
-above 2 means other work (kernel builds, fuzzing, other VMs) competed with
-the benchmark for the CPUs, and single runs then scatter by 10-30%. The
+The load averages say how busy the host was. The benchmark itself accounts
+for about 1 (UML) or 2 (QEMU: two vCPU threads) of it; on this 2-core
+machine more than that means other work (kernel builds, fuzzing, other VMs)
+competed for the CPUs, and single runs then scatter by tens of percent. The
 rounds are interleaved (each round runs every case once, stock and ours in
-alternating order), so drift falls on all targets alike, but small
-differences (a few percent) are within noise; `benchmarks-data.tsv` has every
-run.
+alternating order), so drift falls on all targets alike, but differences
+smaller than the spread of the runs are noise; `benchmarks-data.tsv` has
+every run.
 
 ## Method
 
