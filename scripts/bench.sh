@@ -23,8 +23,9 @@
 #   BENCH_REPEATS [3]        runs per case (median reported)
 #   BENCH_PATHS ["2 4"]      path counts
 #   BENCH_SELECTOR [round-robin]  path selector of every map
-#   BENCH_TARGETS ["raw stock-rq stock-bio ours-rq ours-biotarget"]
-#                            add ours-bio for our multipath with queue_mode bio
+#   BENCH_TARGETS ["raw stock-rq stock-bio ours-rq ours-rq-iot ours-biotarget"]
+#                            add ours-bio for our multipath with queue_mode bio;
+#                            ours-rq-iot is ours rq with io_timeout_msecs 1000
 #   BENCH_WORKLOADS          names {rr,rw}{1,32}x{1,2} (read/write, depth, jobs)
 #   BENCH_FAILOVER [5]       failover trials per target, 0 for none
 #   BENCH_DOCS [1]           0: do not touch docs/ (results stay in BENCH_OUT)
@@ -46,7 +47,7 @@ ramp=${BENCH_RAMP:-500ms}
 repeats=${BENCH_REPEATS:-3}
 paths=${BENCH_PATHS:-2 4}
 selector=${BENCH_SELECTOR:-round-robin}
-targets=${BENCH_TARGETS:-raw stock-rq stock-bio ours-rq ours-biotarget}
+targets=${BENCH_TARGETS:-raw stock-rq stock-bio ours-rq ours-rq-iot ours-biotarget}
 workloads=${BENCH_WORKLOADS:-rr1x1 rr1x2 rr32x1 rr32x2 rw1x1 rw1x2 rw32x1 rw32x2}
 failover=${BENCH_FAILOVER:-5}
 for v in "$runtime" "$repeats" "$failover"; do

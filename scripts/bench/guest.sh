@@ -7,7 +7,8 @@
 # KEY=VALUE (defaults in brackets): runtime=SECONDS [3], ramp=TIME [500ms],
 # repeats=N [3], paths="2 4", selector=NAME [round-robin],
 # targets="raw stock-rq stock-bio ours-rq ours-biotarget" (also: ours-bio,
-# our multipath with queue_mode bio), workloads="rr1x1 ..." (see below),
+# our multipath with queue_mode bio; ours-rq-iot, our multipath with
+# io_timeout_msecs 1000: the timeout's cost), workloads="rr1x1 ..." (see below),
 # failover=N [5] trials per target (0: none).
 #
 # Output (to stdout, parsed by bench.sh; everything else is commentary):
@@ -113,6 +114,7 @@ table() {
 	case $t in
 	*-bio) feat="2 queue_mode bio" ;;
 	*-biotarget) tgt=bio_multipath ;;
+	*-iot) feat="2 io_timeout_msecs 1000" ;;
 	esac
 	for ((i = 0; i < n; i++)); do devs+=" $(cat /sys/block/nullb$i/dev) 1"; done
 	echo "0 $size $tgt $feat 0 1 1 $selector 0 $n 1$devs"
@@ -151,7 +153,7 @@ run_cases() { # run_cases ROUND TARGET...: every workload on every path count
 want() { case " $targets " in *" $1 "*) return 0 ;; esac; return 1; }
 stock_targets=() our_targets=()
 for t in stock-rq stock-bio; do want $t && stock_targets+=("$t"); done
-for t in ours-rq ours-bio ours-biotarget; do want $t && our_targets+=("$t"); done
+for t in ours-rq ours-rq-iot ours-bio ours-biotarget; do want $t && our_targets+=("$t"); done
 
 load() { # load stock|ours
 	if [ "$1" = stock ]; then modprobe -a "${stock_mods[@]}"; else insmod "$ko"; fi

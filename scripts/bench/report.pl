@@ -19,12 +19,16 @@ GetOptions('results=s' => \$dir, 'docs=s' => \$docs) && $dir
 my @BEDS = grep { -s "$dir/$_.txt" } qw(uml qemu);
 @BEDS or die "report.pl: no results in $dir\n";
 my %BEDNAME = (uml => 'UML', qemu => 'QEMU');
-my @TORDER = qw(raw stock-rq ours-rq stock-bio ours-bio ours-biotarget);
+my @TORDER = qw(raw stock-rq ours-rq ours-rq-iot stock-bio ours-bio ours-biotarget);
+# ours-rq-iot: our rq target with the per-I/O latency timeout on, compared
+# with ours-rq (the timeout's cost) instead of with the stock target.
 my %TNAME = ('raw' => 'raw', 'stock-rq' => 'stock rq', 'ours-rq' => 'ours rq',
+	'ours-rq-iot' => 'ours rq+iotimeout',
 	'stock-bio' => 'stock bio', 'ours-bio' => 'ours bio', 'ours-biotarget' => 'ours bio_mp');
 my %COLOR = ('raw' => '#8c8c8c', 'stock-rq' => '#1f4e9c', 'ours-rq' => '#74a9f0',
+	'ours-rq-iot' => '#2e8b57',
 	'stock-bio' => '#a34a00', 'ours-bio' => '#f5b041', 'ours-biotarget' => '#e67e22');
-my %STOCK_OF = ('ours-rq' => 'stock-rq', 'ours-bio' => 'stock-bio', 'ours-biotarget' => 'stock-bio');
+my %STOCK_OF = ('ours-rq' => 'stock-rq', 'ours-rq-iot' => 'ours-rq', 'ours-bio' => 'stock-bio', 'ours-biotarget' => 'stock-bio');
 my @WORDER = qw(rr1x1 rr1x2 rr32x1 rr32x2 rw1x1 rw1x2 rw32x1 rw32x2);
 
 sub wname {
@@ -93,7 +97,9 @@ sub columns {
 		push @cols, [$TNAME{$t}, sub { kfmt($t eq 'raw' ? cell_raw($bed, $_[1]) : med($bed, $t, $_[0], $_[1])) }];
 		if (my $s = $STOCK_OF{$t}) {
 			next unless $targets{$bed}{$s};
-			push @cols, [(split ' ', $TNAME{$t})[1] . ' ours/stock', sub {
+			my $label = $s =~ /^stock/ ? (split ' ', $TNAME{$t})[1] . ' ours/stock'
+				: "$TNAME{$t} / $TNAME{$s}";
+			push @cols, [$label, sub {
 				rfmt(ratio(med($bed, $t, $_[0], $_[1]), med($bed, $s, $_[0], $_[1]))) }];
 		}
 	}
@@ -301,6 +307,7 @@ if ($have_gp) {
 			close $fh;
 			# per pair: its target's colour, darker for the fewer paths
 			my %shade = ('ours-rq' => ['#1f4e9c', '#74a9f0', '#b9d4f7'],
+				'ours-rq-iot' => ['#1e5631', '#2e8b57', '#8fd19e'],
 				'ours-bio' => ['#7d6608', '#d4ac0d', '#f7dc6f'],
 				'ours-biotarget' => ['#a34a00', '#e67e22', '#f5b041']);
 			my @rc = map { my $t = $_; map { $shade{$t}[$_ > 2 ? 2 : $_] } 0 .. $#pp } @pairs;
