@@ -12,7 +12,7 @@
 # which does allocate, must reach one: otherwise the graph is broken and
 # the check would pass vacuously.  Exit status 0 when both hold.
 #
-# Indirect calls cannot be followed; their number on the I/O path is printed
+# Indirect calls cannot be followed, so one on the I/O path fails the check
 # (the core has no virtual functions: selectors are dispatched by switch).
 use strict;
 use warnings;
@@ -48,8 +48,12 @@ open(my $dump, '-|', 'objdump', '-dr', '-C', '--no-show-raw-insn', $ko)
 	or die "objdump: $!\n";
 my (%calls, %defined, %by_section, $section, $func);
 # A branch's operand names its target unless a relocation follows it (then
-# the operand is only the placeholder the linker fills in).
-my ($last_is_branch, $pending) = (0, undef);
+# the operand is only the placeholder the linker fills in).  UML modules use
+# the large code model: "movabs $sym,%reg" (an R_X86_64_64 relocation) and
+# then "call *%reg".  Without following control flow, a "call *%reg" is
+# taken to call every function that register (or one copied into it) was
+# loaded with in that function: more edges than real, never fewer.
+my ($last_is_branch, $pending, $movabs_reg, %reg_sym) = (0, undef, undef);
 sub edge { my ($from, $to) = @_; $calls{$from}{$to} = 1 if defined $from && $to ne $from; }
 sub settle { edge($func, $pending) if defined $pending; $pending = undef; }
 while (my $line = <$dump>) {
@@ -59,10 +63,19 @@ while (my $line = <$dump>) {
 		$section = $1;
 	} elsif ($line =~ /^([0-9a-f]+) <(.+)>:$/) {
 		$func = $2;
+		%reg_sym = ();
 		$defined{$func} = 1;
 		push @{$by_section{$section}}, [hex($1), $func];
 	} elsif ($line =~ /^\s+[0-9a-f]+:\s+R_X86_64_(\w+)\s+(.+)$/) {
 		my ($type, $sym) = ($1, $2);
+		if (defined $movabs_reg && $type eq '64') {
+			# A section symbol plus offset: a static function (no -4 here).
+			my ($base, $sign, $off) = $sym =~ /^(.*?)(?:([-+])0x([0-9a-f]+))?$/;
+			$reg_sym{$movabs_reg}{$base =~ /^\./
+				? "$base\@" . (defined $off ? hex($off) * ($sign eq '-' ? -1 : 1) : 0) : $base} = 1;
+			$movabs_reg = undef;
+			next;
+		}
 		next unless $last_is_branch;
 		my $addend = 0;
 		$addend = hex($2) * ($1 eq '-' ? -1 : 1) if $sym =~ s/([-+])0x([0-9a-f]+)$//;
@@ -76,11 +89,24 @@ while (my $line = <$dump>) {
 	} elsif ($line =~ /^\s+[0-9a-f]+:\s+(?:cs\s+|notrack\s+|bnd\s+)*(call|j\w+)\s+(.*)$/) {
 		my ($op, $arg) = ($1, $2);
 		$last_is_branch = 1;
-		if ($arg =~ /^\*/) {
+		if ($arg =~ /^\*%(\w+)$/ && $reg_sym{$1}) {
+			edge($func, $_) for keys %{$reg_sym{$1}};
+		} elsif ($op eq 'jmp' && $arg =~ /^\*\(%\w+,%\w+,8\)$/) {
+			;	# a switch's jump table: stays inside the function
+		} elsif ($arg =~ /^\*/) {
 			edge($func, '(indirect)');
 		} elsif ($arg =~ /<(.+?)(?:\+0x[0-9a-f]+)?>$/) {
 			$pending = $1;
 		}
+	} elsif ($line =~ /^\s+[0-9a-f]+:\s+movabs\s+\$0x0,%(\w+)$/) {
+		($last_is_branch, $movabs_reg) = (0, $1);
+	} elsif ($line =~ /^\s+[0-9a-f]+:\s+mov\s+(\S+),%(\w+)$/) {
+		# A register copy carries the callees along.
+		my ($src, $dst) = ($1, $2);
+		if ($src =~ /^%(\w+)$/ && $reg_sym{$1}) {
+			$reg_sym{$dst}{$_} = 1 for keys %{$reg_sym{$1}};
+		}
+		$last_is_branch = 0;
 	} else {
 		$last_is_branch = 0 if $line =~ /^\s+[0-9a-f]+:/;
 	}
@@ -133,7 +159,12 @@ printf "I/O path: %d functions of the module reached from %d entry points, %d ke
 	scalar @internal, scalar @io_roots, scalar @external;
 print "kernel functions called: @external\n";
 printf "allowed on the I/O path: %s: %s\n", $_, $allowed{$_} for grep { $io->{$_} // 0 } sort keys %allowed;
-printf "functions with indirect calls on the I/O path: %d\n", $indirect;
+printf "functions with indirect calls on the I/O path: %d%s\n", $indirect,
+	$indirect ? ' (' . join(', ', sort grep { $calls{$_}{'(indirect)'} } @internal) . ')' : '';
+if ($indirect) {
+	print "FAILED: indirect calls on the I/O path cannot be followed\n";
+	$ok = 0;
+}
 for my $f (@bad) {
 	print "FORBIDDEN on the I/O path: ", chain($io, $f), "\n";
 	$ok = 0;
