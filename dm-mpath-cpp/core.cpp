@@ -392,8 +392,12 @@ bool Multipath::io_check()
 			if (!path.active)
 				continue;
 			// Slots of ticks tick-5 .. tick-7; the newer ones are young.
+			// Only completions still change an old slot, so its sum
+			// can only be too high by I/Os late anyway, never too low.
 			for (unsigned int age = 5; age < Path::kIoTickSlots; age++) {
-				if (!path.in_flight_by_tick[(tick - age) % Path::kIoTickSlots].read())
+				unsigned int slot = (tick - age) % Path::kIoTickSlots;
+
+				if (mpg_counters_sum(path.counters, slot) <= 0)
 					continue;
 				mpg_log(MP_LOG_WARN, "path %s: I/O outstanding for more than %u ms",
 					mpg_dev_name(path.dev), timeout);
@@ -415,10 +419,12 @@ void Multipath::stats(char *result, unsigned int maxlen)
 	for (unsigned int g = 0; g < nr_groups_; g++) {
 		for (unsigned int i = 0; i < groups_[g].nr_paths; i++) {
 			const Path &p = groups_[g].paths[i];
+			long ios = mpg_counters_sum(p.counters, Path::kIosCounter);
 
 			emit("%s %s ios=%lu errors=%lu timeouts=%u fails=%u reinstates=%u\n",
-			     mpg_dev_name(p.dev), p.active ? "A" : "F", p.ios.read(),
-			     p.errors.read(), p.timeouts, p.fail_count, p.reinstates);
+			     mpg_dev_name(p.dev), p.active ? "A" : "F",
+			     static_cast<unsigned long>(ios), p.errors.read(), p.timeouts,
+			     p.fail_count, p.reinstates);
 		}
 	}
 }

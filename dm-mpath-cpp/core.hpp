@@ -29,12 +29,14 @@ struct Path {
 	unsigned int fail_count = 0;
 	mpg_activation *activation = nullptr; // pg_init work, with a handler
 	PathSelectorState selector_state{};
-	// I/O timeout: I/Os in flight by the check tick they were sent in
-	// (a ring; slot = tick % kIoTickSlots).
+	// Per-CPU counters that every I/O updates: first, for the I/O timeout,
+	// the I/Os in flight by the check tick they were sent in (a ring; slot
+	// = tick % kIoTickSlots), then the I/Os sent (stats message).
 	static constexpr unsigned int kIoTickSlots = 8;
-	Counter in_flight_by_tick[kIoTickSlots];
+	static constexpr unsigned int kIosCounter = kIoTickSlots;
+	static constexpr unsigned int kNrCounters = kIoTickSlots + 1;
+	mpg_counters *counters = nullptr;
 	// For the stats message.
-	Counter ios;
 	Counter errors;
 	unsigned int timeouts = 0;   // under the target lock
 	unsigned int reinstates = 0; // under the target lock
@@ -166,7 +168,7 @@ inline void end_path_io(mpath_io &io)
 	if (path) {
 		path->pg->selector.end_io(path->selector_state, io.nr_bytes, io.start_ns);
 		if (io.tick_slot)
-			path->in_flight_by_tick[io.tick_slot - 1].sub(1);
+			mpg_counters_add(path->counters, io.tick_slot - 1, -1);
 		io.path = nullptr;
 	}
 }
@@ -206,12 +208,12 @@ int Multipath::map(Unit &unit, mpath_io &io)
 		io.path = reinterpret_cast<mpc_path *>(path);
 		io.start_ns = selector.times_io() ? mpg_now_ns() : 0;
 		selector.start_io(path->selector_state, nr_bytes);
-		path->ios.add(1);
+		mpg_counters_add(path->counters, Path::kIosCounter, 1);
 		io.tick_slot = 0;
 		if (read_once(io_timeout_ms_)) {
 			unsigned int slot = read_once(io_tick_) % Path::kIoTickSlots;
 
-			path->in_flight_by_tick[slot].add(1);
+			mpg_counters_add(path->counters, slot, 1);
 			io.tick_slot = slot + 1;
 		}
 		return MP_MAPIO_REMAPPED;

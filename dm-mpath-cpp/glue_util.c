@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Kernel services for the C++ core that do not depend on a target instance:
- * memory, logging, formatting and parsing, time and CPU masks.  Numbers are parsed and printed by
- * the kernel's own sscanf/scnprintf so the core accepts and prints exactly
- * what mainline does.
+ * memory, per-CPU counters, logging, formatting and parsing, time and CPU
+ * masks.  Numbers are parsed and printed by the kernel's own sscanf/scnprintf
+ * so the core accepts and prints exactly what mainline does.
  */
 #include <linux/blk_types.h>
 #include <linux/blkdev.h>
 #include <linux/cpumask.h>
 #include <linux/device-mapper.h>
+#include <linux/percpu.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
@@ -41,6 +42,44 @@ void mpg_free(const void *ptr)
 {
 	mpg_count_alloc(ptr, -1);
 	kfree(ptr);
+}
+
+/* The core's handle is the per-CPU array of nr longs itself. */
+static long __percpu *to_percpu(const struct mpg_counters *counters)
+{
+	return (long __percpu __force *)counters;
+}
+
+struct mpg_counters *mpg_counters_alloc(unsigned int nr)
+{
+	long __percpu *counters;
+
+	might_sleep();
+	counters = __alloc_percpu_gfp(nr * sizeof(long), __alignof__(long), GFP_KERNEL);
+	mpg_count_alloc((void __force *)counters, 1);
+	return (struct mpg_counters __force *)counters;
+}
+
+void mpg_counters_free(struct mpg_counters *counters)
+{
+	mpg_count_alloc(counters, -1);
+	free_percpu(to_percpu(counters));
+}
+
+void mpg_counters_add(struct mpg_counters *counters, unsigned int idx, long delta)
+{
+	/* Safe against interrupts and migration: end_io may run in hardirq. */
+	this_cpu_add(to_percpu(counters)[idx], delta);
+}
+
+long mpg_counters_sum(const struct mpg_counters *counters, unsigned int idx)
+{
+	long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(*per_cpu_ptr(to_percpu(counters) + idx, cpu));
+	return sum;
 }
 
 void mpg_log(enum mpath_log_level level, const char *fmt, ...)

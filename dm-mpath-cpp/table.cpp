@@ -260,6 +260,11 @@ int Multipath::parse_group(ArgSet &as, PathGroup &pg, unsigned int nr_before,
 			*error = "duplicate path device";
 			return -kEINVAL;
 		}
+		path.counters = mpg_counters_alloc(Path::kNrCounters);
+		if (!path.counters) {
+			*error = "couldn't allocate path counters";
+			return -kENOMEM;
+		}
 		r = setup_handler(path, error);
 		if (r)
 			return r;
@@ -277,6 +282,7 @@ void Multipath::release_group(mpg_ctx *ctx, PathGroup &pg)
 		return;
 	for (unsigned int i = 0; i < pg.nr_paths; i++) {
 		mpg_activation_free(pg.paths[i].activation);
+		mpg_counters_free(pg.paths[i].counters);
 		pg.selector.release_path(pg.paths[i].selector_state);
 		if (pg.paths[i].dev)
 			mpg_put_device(ctx, pg.paths[i].dev);

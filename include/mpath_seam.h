@@ -120,6 +120,18 @@ unsigned int mpg_cpumask_next(int cpu, const struct mpg_cpumask *mask) MPATH_NOE
 int mpg_cpumask_scnprintf(char *buf, unsigned long size,
 			  const struct mpg_cpumask *mask) MPATH_NOEXCEPT;
 
+/*
+ * Per-CPU counters (alloc_percpu) for what every I/O counts: an update
+ * touches only the local CPU's copy, without an atomic or a shared cache
+ * line; a read sums the copies (an I/O may end on another CPU than it
+ * started on, so one copy alone can be negative).  nr counters per set.
+ */
+struct mpg_counters;
+struct mpg_counters *mpg_counters_alloc(unsigned int nr) MPATH_NOEXCEPT; /* process context */
+void mpg_counters_free(struct mpg_counters *counters) MPATH_NOEXCEPT;
+void mpg_counters_add(struct mpg_counters *counters, unsigned int idx, long delta) MPATH_NOEXCEPT;
+long mpg_counters_sum(const struct mpg_counters *counters, unsigned int idx) MPATH_NOEXCEPT;
+
 unsigned long mpg_lock(struct mpg_ctx *ctx) MPATH_NOEXCEPT;
 void mpg_unlock(struct mpg_ctx *ctx, unsigned long flags) MPATH_NOEXCEPT;
 

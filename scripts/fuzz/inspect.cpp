@@ -53,7 +53,7 @@ extern "C" void insp_snapshot(mpc_core *core, insp_state *st) noexcept
 			ip.in_flight = path.selector_state.in_flight.read();
 			ip.in_flight_bytes = path.selector_state.in_flight_bytes.read();
 			for (unsigned int s = 0; s < INSP_TICK_SLOTS && s < Path::kIoTickSlots; s++)
-				ip.in_flight_by_tick[s] = path.in_flight_by_tick[s].read();
+				ip.in_flight_by_tick[s] = mpg_counters_sum(path.counters, s);
 			if (&path == m->current_path_)
 				st->current_path = static_cast<int>(p);
 		}

@@ -94,6 +94,50 @@ char *mpg_strdup(const char *str)
 	return strdup(str);
 }
 
+/*
+ * Per-CPU counters: one copy per simulated CPU, the one of ug_cpu updated,
+ * so an I/O ending on another CPU leaves a negative copy as in the kernel.
+ */
+struct mpg_counters {
+	unsigned int nr;
+	long val[][UG_NR_CPUS];
+};
+
+struct mpg_counters *mpg_counters_alloc(unsigned int nr)
+{
+	struct mpg_counters *c;
+
+	if (!alloc_ok("mpg_counters_alloc"))
+		return NULL;
+	c = calloc(1, sizeof(*c) + nr * sizeof(c->val[0]));
+	if (c)
+		c->nr = nr;
+	return c;
+}
+
+void mpg_counters_free(struct mpg_counters *counters)
+{
+	free(counters);
+}
+
+void mpg_counters_add(struct mpg_counters *counters, unsigned int idx, long delta)
+{
+	if (idx >= counters->nr)
+		ug_bug("counter %u of %u", idx, counters->nr);
+	counters->val[idx][mpg_this_cpu()] += delta;
+}
+
+long mpg_counters_sum(const struct mpg_counters *counters, unsigned int idx)
+{
+	long sum = 0;
+
+	if (idx >= counters->nr)
+		ug_bug("counter %u of %u", idx, counters->nr);
+	for (unsigned int cpu = 0; cpu < UG_NR_CPUS; cpu++)
+		sum += counters->val[idx][cpu];
+	return sum;
+}
+
 /* ---- text ---- */
 
 void mpg_log(enum mpath_log_level level, const char *fmt, ...)
