@@ -40,7 +40,7 @@ GUEST_MODULES=(dm-mod scsi_debug sd_mod dm-flakey dm-delay loop null_blk
 EXCLUDED_MODULES=(dm-multipath dm-round-robin dm-queue-length dm-service-time
 		  dm-historical-service-time dm-io-affinity)
 # Dynamically linked programs for the guest, besides busybox-static.
-GUEST_PROGRAMS=(bash kmod dmsetup fio)
+GUEST_PROGRAMS=(bash kmod dmsetup fio losetup)
 KMOD_LINKS=(modprobe insmod rmmod lsmod depmod modinfo)
 # --with-multipath-tools: Debian 12's packages and the libraries they need
 # beyond those of GUEST_PROGRAMS (checked when the layer is built).
@@ -176,6 +176,7 @@ key=$({ sha1sum "$0"; cat "$kstamp";
 	stat -L -c '%n %s %Y' "$(command -v busybox)" "${programs[@]}" "${libs[@]}"; } |
       sha1sum | cut -c1-40)
 
+# shellcheck disable=SC2317  # run by cached_layer
 build_base() {
 	local stage=$1 p lib mod rel
 	mkdir -p "$stage"/{usr/bin,usr/sbin,usr/lib,usr/lib64,proc,sys,dev,run,tmp,root,etc,modules}
@@ -226,19 +227,26 @@ build_base() {
 	(cd "$stage" && find . -mindepth 1 | LC_ALL=C sort |
 	 cpio --quiet -o -H newc -R 0:0) | gzip -1 > "$base.tmp"
 	mv "$base.tmp" "$base"
-	echo "$key" > "$base.key"
 }
 
-t=$(now)
-if [ -f "$base" ] && [ "$(cat "$base.key" 2>/dev/null)" = "$key" ]; then
-	log "base initramfs cached in $base"
-else
-	log "building base initramfs"
+# cached_layer WHAT ARCHIVE KEY BUILDER: ARCHIVE is reused while ARCHIVE.key
+# holds KEY, else BUILDER STAGE makes it anew from a scratch folder.
+cached_layer() {
+	local what=$1 archive=$2 key=$3 builder=$4 t stage
+	t=$(now)
+	if [ -f "$archive" ] && [ "$(cat "$archive.key" 2>/dev/null)" = "$key" ]; then
+		log "$what cached in $archive"
+		return
+	fi
+	log "building $what"
 	stage=$(mktemp -d "$DEB_DIR/stage.XXXXXX")
-	build_base "$stage"
+	"$builder" "$stage"
 	rm -rf "$stage"
-	log "base initramfs built in $(since "$t") ($(du -h "$base" | cut -f1))"
-fi
+	echo "$key" > "$archive.key"
+	log "$what built in $(since "$t") ($(du -h "$archive" | cut -f1))"
+}
+
+cached_layer "base initramfs" "$base" "$key" build_base
 # --- multipath-tools layer (--with-multipath-tools) ---------------------------
 mpt_debs=$DEB_DIR/multipath-tools-debs
 # Per base image: its key is part of this layer's.
@@ -263,6 +271,7 @@ fetch_mpt_debs() {
 # (the base image is usr-merged; a real /lib directory in a later archive
 # would replace its /lib symlink) plus every library they load that the
 # packages do not bring, from the host (Debian 12 as well).
+# shellcheck disable=SC2317  # run by cached_layer
 build_mpt() {
 	local stage=$1 raw=$1/raw root=$1/root d f i libpath missing
 	mkdir -p "$raw" "$root"/usr/{bin,sbin,lib,lib64} "$root/etc"
@@ -309,19 +318,9 @@ build_mpt() {
 }
 
 if [ "$with_mpt" = 1 ]; then
-	t=$(now)
 	fetch_mpt_debs
 	mkey=$({ echo "$key"; cat "$mpt_debs/.complete"; ls "$mpt_debs"; } | sha1sum | cut -c1-40)
-	if [ -f "$mpt" ] && [ "$(cat "$mpt.key" 2>/dev/null)" = "$mkey" ]; then
-		log "multipath-tools layer cached in $mpt"
-	else
-		log "building multipath-tools layer"
-		stage=$(mktemp -d "$DEB_DIR/stage.XXXXXX")
-		build_mpt "$stage"
-		rm -rf "$stage"
-		echo "$mkey" > "$mpt.key"
-		log "multipath-tools layer built in $(since "$t") ($(du -h "$mpt" | cut -f1))"
-	fi
+	cached_layer "multipath-tools layer" "$mpt" "$mkey" build_mpt
 fi
 exec 9>&-
 
