@@ -216,8 +216,9 @@ fi
 phase "scenarios (SMP debug kernel, QEMU -smp 2)"
 if [ $smp_ok = 0 ]; then
 	# Preemption, lockdep, DEBUG_ATOMIC_SLEEP, KASAN, UBSAN, kmemleak: any
-	# report fails the run.
-	QEMU_TIMEOUT=1800 "$scripts_dir/qemu-debian.sh" --smp-debug-kernel \
+	# report fails the run.  multipath-tools' layer brings sg3-utils (SG_IO
+	# in handler.sh).
+	QEMU_TIMEOUT=3600 "$scripts_dir/qemu-debian.sh" --smp-debug-kernel --with-multipath-tools \
 		--module "$CACHE/module-smp/dm-mpath-cpp.ko" --file "$TOP/scripts/scenarios" \
 		--file "$TOP/scripts/kmemleak-check.sh" "$TOP/scripts/scenarios/smp-debug.sh" \
 		/modules/dm-mpath-cpp.ko > "$logs/qemu-smp-debug.log" 2>&1

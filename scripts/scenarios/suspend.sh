@@ -45,11 +45,12 @@ t_check "[$mode] create map" dmsetup create "$map" --table "$table" || { t_done;
 wait_for test -b "$dev" 5
 
 # Starts a 1 MiB direct write of a fresh pattern at offset 2 MiB.
-start_writer() {
-	head -c $((1 << 20)) /dev/urandom > "$work/pattern"
+make_pattern() { head -c $((1 << 20)) /dev/urandom > "$work/pattern"; }
+write_pattern() {
 	dd if="$work/pattern" of="$dev" bs=64k seek=32 oflag=direct status=none 2>"$work/dd.err" &
 	writer=$!
 }
+start_writer() { make_pattern && write_pattern; }
 running() { kill -0 "$writer" 2>/dev/null; }
 finish_writer() {	# exit status of the writer, or 124 if still running after $1 s
 	if wait_for "! kill -0 $writer" "$1"; then
@@ -126,10 +127,13 @@ fi
 # --- queue_if_no_path_timeout_secs: waiting I/O fails after the timeout ---
 param=/sys/module/dm_mpath_cpp/parameters/queue_if_no_path_timeout_secs
 [ "$ko" = stock ] && param=/sys/module/dm_multipath/parameters/queue_if_no_path_timeout_secs
-t_check "[$mode] set queue_if_no_path_timeout_secs=2" sh -c "echo 2 > $param"
+# The timer runs from the fail_path: 3 s leave a loaded debug kernel time
+# to start the writer (the pattern is made before).
+t_check "[$mode] set queue_if_no_path_timeout_secs=3" sh -c "echo 3 > $param"
+make_pattern
 dmsetup message "$map" 0 reinstate_path "$a"
 dmsetup message "$map" 0 fail_path "$a"
-start_writer
+write_pattern
 sleep 1
 t_check "[$mode] write waits before the timeout" running
 finish_writer 15
