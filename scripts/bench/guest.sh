@@ -23,8 +23,8 @@
 # the raw case is fio on one null_blk device. Rounds: every round runs every
 # case once; the stock and our module both register "multipath", so a round
 # loads one, runs its cases, removes its maps, unloads it, loads the other;
-# which goes first alternates between rounds, so drift of a loaded machine
-# falls on both alike.
+# which goes first alternates between rounds (and so does the order of a
+# module's targets), so drift of a loaded machine falls on all alike.
 # Failover: two scsi_debug paths to one LUN, one priority group each
 # (failover policy: all I/O on the first); failover-probe reads at queue
 # depth 1, takes the first path offline between two reads and times the next
@@ -162,9 +162,14 @@ unload() {
 	if [ "$1" = stock ]; then rmmod "${stock_rmmod[@]}"; else rmmod dm-mpath-cpp; fi
 }
 side() { # side stock|ours ROUND
-	local -a list=("${our_targets[@]}")
+	local -a list=("${our_targets[@]}") rev=() i
 	[ "$1" = stock ] && list=("${stock_targets[@]}")
 	[ ${#list[@]} -gt 0 ] || return 0
+	# Within a module too, the order alternates between rounds.
+	if (($2 % 2 == 0)); then
+		for ((i = ${#list[@]} - 1; i >= 0; i--)); do rev+=("${list[i]}"); done
+		list=("${rev[@]}")
+	fi
 	load "$1" || { out error "loading the $1 module failed"; return 1; }
 	say "round $2: $1 module: ${list[*]}"
 	run_cases "$2" "${list[@]}"
