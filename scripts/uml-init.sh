@@ -93,6 +93,17 @@ unset UML_RUN_ENV mem uml_dir  # the last two are UML options init got as env
 cd "${UML_CWD:-/}" 2>/dev/null || { say "warning: cannot cd to '${UML_CWD:-}', using /"; cd /; }
 read -r kver < /proc/sys/kernel/osrelease
 say "kernel $kver; running ${UML_SCRIPT:-?} ${UML_ARGS[*]:-}"
+# Shortly before uml-run.sh's timeout, list the processes: which command
+# of the script (or of its clean-up) never returned.
+if [ "${UML_TIMEOUT:-0}" -gt 20 ]; then
+	(
+		sleep $((UML_TIMEOUT - 15))
+		say "watchdog: still running after $((UML_TIMEOUT - 15)) s:"
+		# shellcheck disable=SC2009  # kernel threads ([name]) are noise
+		ps -eo pid,ppid,stat,etime,args | grep -v '\[.*\]$'
+	) &
+	watchdog=$!
+fi
 if [ -n "${UML_SCRIPT:-}" ]; then
 	bash "$UML_SCRIPT" "${UML_ARGS[@]}"
 	rc=$?
@@ -108,6 +119,7 @@ if [ "${UML_KMEMLEAK:-0}" != 0 ]; then
 	bash "$(dirname "$0")/kmemleak-check.sh" uml-init "$UML_KMEMLEAK"
 fi
 
+[ -n "${watchdog:-}" ] && kill "$watchdog" 2>/dev/null
 say "script exited with status $rc"
 echo "$rc" > /proc/exitcode
 sync

@@ -12,7 +12,8 @@
 #   1   the kernel printed a report (KASAN, UBSAN, lockdep, BUG, WARNING, Oops,
 #       hung task, kmemleak, ...) although SCRIPT exited 0 (a non-zero script
 #       status is kept as it is); the report lines are printed under a header;
-#   124 timeout (every UML process is killed);
+#   124 timeout (every UML process is killed, after the blocked tasks, held
+#       locks and the running task were dumped to the console);
 #   125 UML did not run the script to its end (panic, init failure).
 #
 # Environment:
@@ -84,6 +85,7 @@ trap 'exit 130' INT TERM
 	printf 'UML_CWD=%q\n' "$PWD"
 	printf 'UML_MODS=%q\n' "$UML_MODS"
 	printf 'UML_KMEMLEAK=%q\n' "${UML_KMEMLEAK:-0}"
+	printf 'UML_TIMEOUT=%q\n' "$timeout"
 	printf 'UML_KMEMLEAK_FILTER=%q\n' "${UML_KMEMLEAK_FILTER:-}"
 	[ -n "${UML_KMEMLEAK_EXCLUDE+x}" ] && printf 'UML_KMEMLEAK_EXCLUDE=%q\n' "$UML_KMEMLEAK_EXCLUDE"
 	for v in ${UML_PASS_ENV:-}; do
@@ -120,6 +122,19 @@ while kill -0 "$pid" 2>/dev/null; do
 	sleep 0.2
 done
 if [ $timed_out = 1 ]; then
+	# Where is it stuck? Through the UML management console, which answers
+	# from the UML's interrupt handler even when every task is stuck: the
+	# blocked tasks with their stacks, the locks each task holds, and the
+	# registers and stack of what the CPU is running (sysrq w, d, p; "t"
+	# for all tasks is unreliable on UML 6.1: its stack walker faults).
+	mconsole=$tmp/$umid/mconsole
+	if [ -S "$mconsole" ]; then
+		log "timeout: dumping the UML's state (sysrq w, d, p)"
+		for key in w d p; do
+			"$TOP/scripts/uml-mconsole.pl" "$mconsole" sysrq "$key" >/dev/null || break
+		done
+		sleep 3
+	fi
 	kill_uml
 	wait "$pid" 2>/dev/null
 	status=124
