@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Per-I/O latency timeout: one path stops answering, then is slow for 6 s
-# (dm-delay, 3 s per I/O) while fio runs; with io_timeout_msecs 200 the path is failed
-# within the timeout plus one check interval (plus 100 ms for timer jitter), fio keeps running with zero
-# errors, and the PATH_FAILED uevent reaches userspace.  The same run with
-# the feature off shows the latency it saves.
+# (dm-delay, 3 s per I/O) while fio runs; with io_timeout_msecs 200 the path
+# is failed within the timeout plus one check interval (plus 100 ms for timer
+# jitter), fio keeps running with zero errors, and the PATH_FAILED uevent
+# reaches userspace.  The same run with the feature off shows the latency it
+# saves.
 #   timeout.sh MODULE.ko MODE      MODE: rq | bio (multipath queue_mode bio)
 # Paths, all to one loop device: a dm-linear one and a dm-delay one (bio
 # mode); request mode needs blk-mq paths, so there each is a loop device
@@ -59,7 +60,7 @@ listener=$!
 
 # run ON|OFF: fio through the map while path b turns slow; prints clat.
 run() {
-	local feat=$features extra= t0 failed_at
+	local feat=$features extra='' t0
 	if [ "$1" = on ]; then
 		feat="$((${features%% *} + 2)) ${features#* } io_timeout_msecs $timeout_ms"
 		extra="io_timeout_msecs $timeout_ms "
@@ -95,9 +96,10 @@ run() {
 				/timeout.sh: on: path .* stalled now/ { sub(/^\[ */, ""); t0 = $1 + 0 }
 				t0 && index($0, "Failing path " b ".") { sub(/^\[ */, "");
 					printf "%d", ($1 - t0) * 1000; exit }')
-			bound=$((timeout_ms + timeout_ms / 4 + jitter_ms))
+			period=$((timeout_ms / 4))	# the core checks 4 times per timeout
+			bound=$((timeout_ms + period + jitter_ms))
 			t_note "on: path $b failed $ms ms after it stalled (timeout $timeout_ms ms," \
-				"check every $((timeout_ms / 4)) ms)"
+				"check every $period ms)"
 			# An I/O sent just after a check is found late 5 checks later:
 			# the bound is the timeout plus one check interval, plus the
 			# timer and scheduling jitter of a loaded UML kernel.
@@ -129,6 +131,6 @@ run on
 sleep 1
 t_check "[$mode] PATH_FAILED uevent for the slow path reached userspace" \
 	grep -q "^PATH_FAILED $b\$" "$work/uevents" || t_note "uevents: $(cat "$work/uevents")"
-t_refused "[$mode] bad timeout refused" dmsetup create bad_$mode \
+t_refused "[$mode] bad timeout refused" dmsetup create "bad_$mode" \
 	--table "0 $size $target 2 io_timeout_msecs 600001 0 1 1 round-robin 0 1 1 $a 1"
 t_done
