@@ -72,6 +72,12 @@ void mpg_counters_add(struct mpg_counters *counters, unsigned int idx, long delt
 	this_cpu_add(to_percpu(counters)[idx], delta);
 }
 
+void mpg_counters_inc2(struct mpg_counters *counters, unsigned int a, unsigned int b)
+{
+	this_cpu_inc(to_percpu(counters)[a]);
+	this_cpu_inc(to_percpu(counters)[b]);
+}
+
 long mpg_counters_sum(const struct mpg_counters *counters, unsigned int idx)
 {
 	long sum = 0;

@@ -130,6 +130,9 @@ struct mpg_counters;
 struct mpg_counters *mpg_counters_alloc(unsigned int nr) MPATH_NOEXCEPT; /* process context */
 void mpg_counters_free(struct mpg_counters *counters) MPATH_NOEXCEPT;
 void mpg_counters_add(struct mpg_counters *counters, unsigned int idx, long delta) MPATH_NOEXCEPT;
+/* Adds 1 to counters a and b (a != b): one call where an I/O counts twice. */
+void mpg_counters_inc2(struct mpg_counters *counters, unsigned int a,
+		       unsigned int b) MPATH_NOEXCEPT;
 long mpg_counters_sum(const struct mpg_counters *counters, unsigned int idx) MPATH_NOEXCEPT;
 
 unsigned long mpg_lock(struct mpg_ctx *ctx) MPATH_NOEXCEPT;

@@ -127,6 +127,14 @@ void mpg_counters_add(struct mpg_counters *counters, unsigned int idx, long delt
 	counters->val[idx][mpg_this_cpu()] += delta;
 }
 
+void mpg_counters_inc2(struct mpg_counters *counters, unsigned int a, unsigned int b)
+{
+	if (a == b)
+		ug_bug("counters_inc2 of counter %u twice", a);
+	mpg_counters_add(counters, a, 1);
+	mpg_counters_add(counters, b, 1);
+}
+
 long mpg_counters_sum(const struct mpg_counters *counters, unsigned int idx)
 {
 	long sum = 0;
