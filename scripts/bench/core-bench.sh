@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Builds scripts/bench/core-bench.c (the core's fast path in userspace, -O2,
+# no sanitizers) in the cache and runs it:  core-bench.sh [IOS] [ROUNDS]
+# A benchmark, not a test: prints ns per I/O, timeout off and on.
+set -euo pipefail
+# shellcheck source=SCRIPTDIR/../common.sh
+. "$(dirname "$0")/../common.sh"
+
+CXX=${CXX:-g++} CC=${CC:-gcc}
+FUZZ=$TOP/scripts/fuzz
+out=$CACHE/bench/core-bench
+mkdir -p "$out"
+flags=(-O2 -g -I"$TOP/include" -I"$FUZZ")
+objs=()
+for f in api core io pg_init selector table; do
+	"$CXX" -std=gnu++20 -fno-exceptions -fno-rtti "${flags[@]}" -c "$TOP/dm-mpath-cpp/$f.cpp" -o "$out/$f.o"
+	objs+=("$out/$f.o")
+done
+# The inspector reads the core's private state (fuzz_common's invariants).
+"$CXX" -std=gnu++20 -fno-exceptions -fno-rtti -fno-access-control "${flags[@]}" \
+	-c "$FUZZ/inspect.cpp" -o "$out/inspect.o"
+for f in "$FUZZ/user_glue.c" "$FUZZ/fuzz_common.c" "$TOP/scripts/bench/core-bench.c"; do
+	"$CC" -std=gnu11 "${flags[@]}" -c "$f" -o "$out/$(basename "$f" .c).o"
+done
+"$CXX" -o "$out/core-bench" "${objs[@]}" "$out"/{inspect,user_glue,fuzz_common,core-bench}.o
+log "host: $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), load $(cut -d' ' -f1-3 /proc/loadavg)"
+"$out/core-bench" "$@"
