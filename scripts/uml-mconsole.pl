@@ -1,7 +1,7 @@
 #!/usr/bin/perl
 # Sends one command to a running UML's management console (CONFIG_MCONSOLE)
 # and prints the reply:  uml-mconsole.pl SOCKET COMMAND...
-# e.g. "sysrq t" to dump every task's stack to the UML console. Used by
+# e.g. "sysrq w" to dump the blocked tasks to the UML console. Used by
 # uml-run.sh on a timeout; mconsole commands run from the UML's interrupt
 # handler, so they answer even when the guest's processes are stuck.
 # (uml_mconsole from uml-utilities does the same; this spares a package.)
@@ -14,7 +14,7 @@ die "usage: $0 SOCKET COMMAND...\n" unless defined $sock && @words;
 my $cmd = join(' ', @words);
 my $me = "$sock.client.$$";
 
-# struct mconsole_request / mconsole_reply (arch/um/include/shared/mconsole.h),
+# struct mconsole_request / mconsole_reply (arch/um/drivers/mconsole.h),
 # native byte order: magic 0xcafebabe, version 2, length, data[512].
 socket(my $s, PF_UNIX, SOCK_DGRAM, 0) or die "socket: $!\n";
 unlink $me;
