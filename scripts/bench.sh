@@ -28,6 +28,8 @@
 #                            ours-rq-iot is ours rq with io_timeout_msecs 1000
 #   BENCH_WORKLOADS          names {rr,rw}{1,32}x{1,2} (read/write, depth, jobs)
 #   BENCH_FAILOVER [5]       failover trials per target, 0 for none
+#   BENCH_PROFILE [10000]    I/Os per profiled case (function_graph durations
+#                            of the target's hooks; QEMU only), 0 for none
 #   BENCH_DOCS [1]           0: do not touch docs/ (results stay in BENCH_OUT)
 #   BENCH_OUT                results folder [$CACHE/bench/<date-time>]
 # With the defaults a bed takes about 20 minutes on a 2-core machine.
@@ -50,13 +52,15 @@ selector=${BENCH_SELECTOR:-round-robin}
 targets=${BENCH_TARGETS:-raw stock-rq stock-bio ours-rq ours-rq-iot ours-biotarget}
 workloads=${BENCH_WORKLOADS:-rr1x1 rr1x2 rr32x1 rr32x2 rw1x1 rw1x2 rw32x1 rw32x2}
 failover=${BENCH_FAILOVER:-5}
-for v in "$runtime" "$repeats" "$failover"; do
-	[[ $v =~ ^[0-9]+$ ]] || die "BENCH_RUNTIME, BENCH_REPEATS and BENCH_FAILOVER are whole numbers"
+profile=${BENCH_PROFILE:-10000}
+for v in "$runtime" "$repeats" "$failover" "$profile"; do
+	[[ $v =~ ^[0-9]+$ ]] || die "BENCH_RUNTIME, BENCH_REPEATS, BENCH_FAILOVER and BENCH_PROFILE are whole numbers"
 done
 out=${BENCH_OUT:-$CACHE/bench/$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$out"
 guest_args=("runtime=$runtime" "ramp=$ramp" "repeats=$repeats" "paths=$paths"
-	    "selector=$selector" "targets=$targets" "workloads=$workloads" "failover=$failover")
+	    "selector=$selector" "targets=$targets" "workloads=$workloads" "failover=$failover"
+	    "profile=$profile")
 
 # --- what it needs --------------------------------------------------------------
 "$TOP/scripts/deps.sh"

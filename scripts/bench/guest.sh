@@ -9,12 +9,14 @@
 # targets="raw stock-rq stock-bio ours-rq ours-biotarget" (also: ours-bio,
 # our multipath with queue_mode bio; ours-rq-iot, our multipath with
 # io_timeout_msecs 1000: the timeout's cost), workloads="rr1x1 ..." (see below),
-# failover=N [5] trials per target (0: none).
+# failover=N [5] trials per target (0: none), profile=N [10000] I/Os per
+# profiled case (0: none; needs the function_graph tracer, which UML lacks).
 #
 # Output (to stdout, parsed by bench.sh; everything else is commentary):
 #   BENCH|info|KEY|VALUE
 #   BENCH|iops|TARGET|PATHS|WORKLOAD|ROUND|IOPS
 #   BENCH|failover|TARGET|TRIAL|failover_us=.. base_us=.. after_max_us=.. ios=.. errors=..
+#   BENCH|profile|TARGET|PATHS|WORKLOAD|ROUND|ROLE|FUNCTION|CALLS|MEDIAN_NS|MEAN_NS
 #   BENCH|error|TEXT
 # Workload names: {rr,rw}{1,32}x{1,2}: 4k random read/write, queue depth 1
 # (psync) or 32 (libaio), 1 or 2 jobs.
@@ -29,15 +31,16 @@
 # (failover policy: all I/O on the first); failover-probe reads at queue
 # depth 1, takes the first path offline between two reads and times the next
 # read (see failover-probe.c).
+# Profile: where an I/O's time goes, hook by hook (see the section below).
 ko=${1:?usage: guest.sh OUR.ko PROBE [KEY=VALUE...]}
 probe=${2:?usage: guest.sh OUR.ko PROBE [KEY=VALUE...]}
 shift 2
-runtime=3 ramp=500ms repeats=3 paths="2 4" selector=round-robin failover=5
+runtime=3 ramp=500ms repeats=3 paths="2 4" selector=round-robin failover=5 profile=10000
 targets="raw stock-rq stock-bio ours-rq ours-biotarget"
 workloads="rr1x1 rr1x2 rr32x1 rr32x2 rw1x1 rw1x2 rw32x1 rw32x2"
 for kv in "$@"; do
 	case $kv in
-	runtime=*|ramp=*|repeats=*|paths=*|selector=*|failover=*|targets=*|workloads=*)
+	runtime=*|ramp=*|repeats=*|paths=*|selector=*|failover=*|profile=*|targets=*|workloads=*)
 		printf -v "${kv%%=*}" '%s' "${kv#*=}" ;;
 	*) echo "guest.sh: unknown argument $kv" >&2; exit 2 ;;
 	esac
@@ -161,8 +164,9 @@ load() { # load stock|ours
 unload() {
 	if [ "$1" = stock ]; then rmmod "${stock_rmmod[@]}"; else rmmod dm-mpath-cpp; fi
 }
-side() { # side stock|ours ROUND
+side() { # side stock|ours ROUND [RUNNER]: RUNNER ROUND TARGET... [run_cases]
 	local -a list=("${our_targets[@]}") rev=() i
+	local runner=${3:-run_cases}
 	[ "$1" = stock ] && list=("${stock_targets[@]}")
 	[ ${#list[@]} -gt 0 ] || return 0
 	# Within a module too, the order alternates between rounds.
@@ -172,7 +176,7 @@ side() { # side stock|ours ROUND
 	fi
 	load "$1" || { out error "loading the $1 module failed"; return 1; }
 	say "round $2: $1 module: ${list[*]}"
-	run_cases "$2" "${list[@]}"
+	"$runner" "$2" "${list[@]}"
 	unload "$1" || out error "unloading the $1 module failed"
 }
 
@@ -187,6 +191,95 @@ for ((r = 1; r <= repeats; r++)); do
 	fi
 done
 say "throughput done in $((SECONDS - t0)) s"
+
+# --- where the time goes ---------------------------------------------------------
+# The function_graph tracer times the target's hooks (children included: the
+# clone's allocation is in clone_and_map) and dm core's entry points around
+# them: the first path count, random read at depth 1 and 32, one job, N I/Os.
+# Every traced call adds the tracer's own cost to whatever encloses it, the
+# same for every target, so compare targets, not absolute figures.
+tracing=/sys/kernel/tracing
+[ -e "$tracing"/trace ] || mount -t tracefs tracefs $tracing 2>/dev/null
+# shellcheck disable=SC2317  # called through side()
+prof_funcs() { # prof_funcs TARGET: ROLE:FUNCTION, dm core's and the target's
+	case $1 in
+	stock-rq) echo submit:dm_mq_queue_rq map:multipath_clone_and_map alloc:blk_mq_alloc_request \
+		complete:dm_softirq_done end_io:multipath_end_io release:multipath_release_clone ;;
+	stock-bio) echo submit:dm_submit_bio map:multipath_map_bio complete:clone_endio \
+		end_io:multipath_end_io_bio ;;
+	ours-rq|ours-rq-iot) echo submit:dm_mq_queue_rq map:mp_clone_and_map_rq alloc:blk_mq_alloc_request \
+		complete:dm_softirq_done end_io:mp_rq_end_io release:mp_release_clone_rq ;;
+	ours-bio|ours-biotarget) echo submit:dm_submit_bio map:mp_map_bio complete:clone_endio \
+		end_io:mp_end_io_bio ;;
+	esac
+}
+# prof_cases ROUND TARGET...: per function, calls and median / mean ns
+# (blk_mq_alloc_request: the clone's allocation, inside the map hook)
+# shellcheck disable=SC2317  # called through side()
+prof_cases() {
+	local r=$1 t w p=${paths%% *} rf; shift
+	for t in "$@"; do
+		dmsetup create "bench_$t" --table "$(table "$t" "$p")" || { out error "create $t for the profile"; continue; }
+		for w in $prof_workloads; do
+			echo 0 > "$tracing"/tracing_on
+			echo nop > "$tracing"/current_tracer
+			if ! prof_funcs "$t" | tr ' ' '\n' | cut -d: -f2 > "$tracing"/set_ftrace_filter; then
+				out error "profile $t: cannot trace $(prof_funcs "$t")"; break
+			fi
+			echo function_graph > "$tracing"/current_tracer
+			echo 1 > "$tracing"/options/funcgraph-tail
+			echo > "$tracing"/trace
+			echo 1 > "$tracing"/tracing_on
+			prof_fio "/dev/mapper/bench_$t" "$w" 2> "$work/fio.err" ||
+				out error "profile fio $t $w: $(head -c 300 "$work/fio.err" | tr '\n' ' ')"
+			echo 0 > "$tracing"/tracing_on
+			# " 1) + 12.345 us   |  } /* dm_mq_queue_rq [dm_mod] */" or
+			# " 0)   2.100 us    |  mp_map_bio [dm_mpath_cpp]();"
+			awk -F'|' 'match($1, /[0-9]+\.[0-9]+ us/) {
+				d = substr($1, RSTART, RLENGTH - 3); n = $2
+				if (n ~ /\/\*/) { sub(/.*\/\* */, "", n); sub(/ *\*\/.*/, "", n) }
+				else sub(/\(.*/, "", n)
+				sub(/ *\[.*/, "", n); gsub(/[ {}]/, "", n)
+				printf "%s %d\n", n, d * 1000 + 0.5 }' "$tracing"/trace > "$work/prof"
+			for rf in $(prof_funcs "$t"); do
+				awk -v f="${rf#*:}" '$1 == f { print $2 }' "$work/prof" | sort -n |
+					awk -v pre="BENCH|profile|$t|$p|$w|$r|${rf%%:*}|${rf#*:}" '{ v[NR] = $1; s += $1 }
+						END { if (NR) printf "%s|%d|%d|%d\n", pre, NR, v[int((NR + 1) / 2)], s / NR
+						      else print pre "|0|0|0" }'
+			done
+		done
+		echo nop > "$tracing"/current_tracer
+		echo > "$tracing"/set_ftrace_filter
+		dmsetup remove "bench_$t"
+	done
+}
+# shellcheck disable=SC2317  # called through side()
+prof_fio() { # prof_fio DEV WORKLOAD: a fixed number of I/Os
+	local qd=${2:2} eng=psync
+	qd=${qd%x*}
+	[ "$qd" -gt 1 ] && eng=libaio
+	fio --name=prof --filename="$1" --direct=1 --bs=4k --rw=randread --norandommap \
+		--randrepeat=0 --size=1g --number_ios="$profile" --ioengine="$eng" \
+		--iodepth="$qd" --output=/dev/null
+}
+prof_workloads="rr1x1 rr32x1"
+if [ "$profile" -gt 0 ]; then
+	t1=$SECONDS
+	if grep -qw function_graph "$tracing"/available_tracers 2>/dev/null; then
+		echo 16384 > "$tracing"/buffer_size_kb
+		for ((r = 1; r <= repeats; r++)); do
+			if ((r % 2)); then
+				side stock "$r" prof_cases; side ours "$r" prof_cases
+			else
+				side ours "$r" prof_cases; side stock "$r" prof_cases
+			fi
+		done
+		echo 1408 > "$tracing"/buffer_size_kb
+	else
+		out info profile "no function_graph tracer in this kernel"
+	fi
+	say "profile done in $((SECONDS - t1)) s"
+fi
 rmmod null_blk
 
 # --- failover latency -----------------------------------------------------------

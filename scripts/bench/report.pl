@@ -56,7 +56,7 @@ if (open my $fh, '<', "$dir/meta.tsv") {
 }
 
 # --- read
-my (%runs, %info, %fo, %errors, %targets, %paths, %works);
+my (%runs, %info, %fo, %prof, %errors, %targets, %paths, %works);
 for my $bed (@BEDS) {
 	open my $fh, '<', "$dir/$bed.txt" or die "$dir/$bed.txt: $!\n";
 	while (<$fh>) {
@@ -77,6 +77,15 @@ for my $bed (@BEDS) {
 				push @{$fo{$bed}{$f[2]}}, \%kv;
 			} else {
 				push @{$errors{$bed}}, "failover $f[2] trial $f[3]: $f[4]";
+			}
+		} elsif ($f[1] eq 'profile' && @f == 11 && $f[8] =~ /^\d+$/ && $f[9] =~ /^\d+$/) {
+			my (undef, undef, $t, $p, $w, $r, $role, $fn, $calls, $mid) = @f;
+			if ($calls) {
+				push @{$prof{$bed}{$w}{$role}{$t}{ns}}, $mid;
+				$prof{$bed}{$w}{$role}{$t}{fn} = $fn;
+				$prof{$bed}{$w}{$role}{$t}{paths} = $p;
+			} else {
+				push @{$errors{$bed}}, "profile $t $w round $r: no calls of $fn traced";
 			}
 		} elsif ($f[1] eq 'error') {
 			push @{$errors{$bed}}, join('|', @f[2 .. $#f]);
@@ -228,6 +237,53 @@ sub fo_table {
 	return join '', map { sprintf $fmt, @$_ } \@hdr, @l;
 }
 
+# --- profile: median over rounds of each round's median ns per call
+my @RORDER = qw(submit map alloc complete end_io release);
+my %RNAME = (submit => 'dm core: submit', map => 'target: map', alloc => '  of it: clone allocation',
+	complete => 'dm core: completion', end_io => 'target: end_io', release => 'target: release clone');
+sub prof_ns { my ($bed, $w, $role, $t) = @_; my $e = $prof{$bed}{$w}{$role}{$t} or return undef; return median(@{$e->{ns}}); }
+# The target's own cost per I/O: its hooks less the clone allocation that
+# every request-based target makes (blk-mq's, not the target's code).
+sub prof_own {
+	my ($bed, $w, $t) = @_;
+	my $map = prof_ns($bed, $w, 'map', $t) // return undef;
+	my $own = $map - (prof_ns($bed, $w, 'alloc', $t) // 0);
+	$own += prof_ns($bed, $w, $_, $t) // 0 for qw(end_io release);
+	return $own;
+}
+sub prof_table {
+	my ($bed, $md) = @_;
+	my @w = grep { $prof{$bed}{$_} } @WORDER or return '';
+	my %seen;
+	for my $ww (@w) { for my $r (keys %{$prof{$bed}{$ww}}) { $seen{$_} = 1 for keys %{$prof{$bed}{$ww}{$r}}; } }
+	my @t = grep { $seen{$_} } @TORDER;
+	my @cols;
+	for my $t (@t) {
+		push @cols, $t;
+		push @cols, "$t/" if $STOCK_OF{$t} && $seen{$STOCK_OF{$t}};
+	}
+	my @hdr = ('workload', 'step', map { m{/$} ? (split ' ', $TNAME{substr $_, 0, -1})[1] . ' ours/stock' : $TNAME{$_} } @cols);
+	$hdr[$_] =~ s/^(rq\+iotimeout|ours rq\+iotimeout) ours\/stock$/rq+iotimeout \/ rq/ for 0 .. $#hdr;
+	my $us = sub { defined $_[0] ? sprintf('%.2f us', $_[0] / 1000) : '-' };
+	my @l;
+	for my $ww (@w) {
+		for my $role ((grep { $prof{$bed}{$ww}{$_} } @RORDER), 'own') {
+			my $get = $role eq 'own' ? sub { prof_own($bed, $ww, $_[0]) } : sub { prof_ns($bed, $ww, $role, $_[0]) };
+			push @l, [wname($ww), $role eq 'own' ? 'target total, less the allocation' : $RNAME{$role}, map {
+				m{^(.*)/$} ? rfmt(ratio($get->($1), $get->($STOCK_OF{$1}))) : $us->($get->($_)) } @cols];
+		}
+	}
+	if ($md) {
+		my $s = '| ' . join(' | ', @hdr) . " |\n|---|---|" . join('|', ('---:') x @cols) . "|\n";
+		$s .= '| ' . join(' | ', @$_) . " |\n" for @l;
+		return $s;
+	}
+	my @wd = map { length } @hdr;
+	for my $x (@l) { $wd[$_] = length $x->[$_] > $wd[$_] ? length $x->[$_] : $wd[$_] for 0 .. $#$x; }
+	my $fmt = join('  ', map { $_ < 2 ? "%-$wd[$_]s" : "%$wd[$_]s" } 0 .. $#wd) . "\n";
+	return join '', map { sprintf $fmt, @$_ } \@hdr, @l;
+}
+
 sub bed_title {
 	my ($bed) = @_;
 	my $i = $info{$bed};
@@ -246,6 +302,7 @@ for my $bed (@BEDS) {
 	if (my @s = summary($bed)) { print "\n"; print "  $_\n" for @s; }
 	if (my @b = behind($bed)) { print "\n  ours behind stock:\n"; print "    $_\n" for @b; }
 	if (my $f = fo_table($bed, 0)) { print "\n  failover: path offline -> next completed read\n"; print map { "    $_\n" } split /\n/, $f; }
+	if (my $f = prof_table($bed, 0)) { print "\n  profile: median time per call (function_graph)\n"; print map { "    $_\n" } split /\n/, $f; }
 	if ($errors{$bed}) { print "\n  errors:\n"; print "    $_\n" for @{$errors{$bed}}; }
 }
 
@@ -440,6 +497,10 @@ for my $bed (@BEDS) {
 	}
 	if (my $f = fo_table($bed, 1)) {
 		print $o "Failover (path offline -> next completed read):\n\n$f\n";
+	}
+	if (my $f = prof_table($bed, 1)) {
+		my ($p) = map { $_->{paths} } grep { $_->{paths} } map { values %$_ } map { values %$_ } values %{$prof{$bed}};
+		print $o "Where an I/O's time goes (function_graph tracer; median time per call, the median over rounds; $p paths, one job):\n\n$f\n";
 	}
 	if ($errors{$bed}) { print $o "Errors during the run:\n\n"; print $o "- $_\n" for @{$errors{$bed}}; print $o "\n"; }
 }
