@@ -266,6 +266,8 @@ prof_workloads="rr1x1 rr32x1"
 if [ "$profile" -gt 0 ]; then
 	t1=$SECONDS
 	if grep -qw function_graph "$tracing"/available_tracers 2>/dev/null; then
+		# Room for every event of a case ("N (expanded: M)" before first use).
+		prof_buf=$(sed 's/.*expanded: *\([0-9]*\).*/\1/' "$tracing"/buffer_size_kb)
 		echo 16384 > "$tracing"/buffer_size_kb
 		for ((r = 1; r <= repeats; r++)); do
 			if ((r % 2)); then
@@ -274,7 +276,7 @@ if [ "$profile" -gt 0 ]; then
 				side ours "$r" prof_cases; side stock "$r" prof_cases
 			fi
 		done
-		echo 1408 > "$tracing"/buffer_size_kb
+		echo "$prof_buf" > "$tracing"/buffer_size_kb
 	else
 		out info profile "no function_graph tracer in this kernel"
 	fi
