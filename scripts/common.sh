@@ -22,3 +22,9 @@ debian_headers_dir() {
 	      grep -o 'linux-headers-[0-9][^ ,]*-amd64' | head -n1)
 	[ -n "$abi" ] && echo "/usr/src/$abi"
 }
+
+# The C++ core as the userspace builds (fuzzers, core-bench) compile it:
+# runtime.cpp (operator new/delete onto the kernel allocator) is kernel-only,
+# and the flags are those of the freestanding subset the module uses.
+USER_CORE=(api core io pg_init selector table)
+USER_CXXFLAGS=(-std=gnu++20 -fno-exceptions -fno-rtti)

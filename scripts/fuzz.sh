@@ -37,13 +37,10 @@ need_tools() {
 	fi
 }
 
-# The core sources built as they are; runtime.cpp (operator new/delete onto
-# the kernel allocator) is kernel-only: userspace uses the sanitizer's.
-CORE=(api core io pg_init selector table)
 # shellcheck disable=SC2054  # the commas belong to -fsanitize=
 CFLAGS_COMMON=(-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined
 	-fno-sanitize-recover=all -I"$TOP/include" -I"$FUZZ")
-CXXFLAGS=(-std=gnu++20 -fno-exceptions -fno-rtti -Wall -Wno-format-security)
+CXXFLAGS=("${USER_CXXFLAGS[@]}" -Wall -Wno-format-security)
 CFLAGS=(-std=gnu11 -Wall -Wextra)
 
 build() {
@@ -51,7 +48,7 @@ build() {
 	mkdir -p "$OUT/obj"
 	local stamp sum
 	sum=$( { cat "$TOP"/dm-mpath-cpp/*.cpp "$TOP"/dm-mpath-cpp/*.hpp "$TOP/include/mpath_seam.h" \
-		"$FUZZ"/*.c "$FUZZ"/*.h "$FUZZ"/*.cpp "$0"; "$CLANGXX" --version; } | sha1sum)
+		"$FUZZ"/*.c "$FUZZ"/*.h "$FUZZ"/*.cpp "$0" "$TOP/scripts/common.sh"; "$CLANGXX" --version; } | sha1sum)
 	stamp=$OUT/.stamp
 	if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sum" ] &&
 	   [ -x "$OUT/fuzz_state" ]; then
@@ -60,7 +57,7 @@ build() {
 	fi
 	rm -f "$stamp"
 	local f pids=() ok=1
-	for f in "${CORE[@]}"; do
+	for f in "${USER_CORE[@]}"; do
 		"$CLANGXX" "${CXXFLAGS[@]}" "${CFLAGS_COMMON[@]}" -c "$TOP/dm-mpath-cpp/$f.cpp" \
 			-o "$OUT/obj/$f.o" & pids+=($!)
 	done
@@ -74,7 +71,7 @@ build() {
 	for f in "${pids[@]}"; do wait "$f" || ok=0; done
 	[ $ok = 1 ] || die "compiling the fuzz harnesses failed"
 	local common=() h
-	for f in "${CORE[@]}" inspect user_glue fuzz_common; do common+=("$OUT/obj/$f.o"); done
+	for f in "${USER_CORE[@]}" inspect user_glue fuzz_common; do common+=("$OUT/obj/$f.o"); done
 	for h in "${HARNESSES[@]}"; do
 		"$CLANGXX" -fsanitize=fuzzer,address,undefined "${common[@]}" "$OUT/obj/fuzz_$h.o" \
 			-o "$OUT/fuzz_$h" || die "linking fuzz_$h failed"

@@ -72,8 +72,14 @@ int main(int argc, char **argv)
 {
 	unsigned long ios = argc > 1 ? strtoul(argv[1], NULL, 0) : 2000000;
 	unsigned int rounds = argc > 2 ? strtoul(argv[2], NULL, 0) : 9;
-	static const char *const paths[] = { "2 1 8:0 1 8:16 1",
-					     "4 1 8:0 1 8:16 1 8:32 1 8:48 1" };
+	/* One priority group's paths: count, then the table's path list. */
+	static const struct {
+		unsigned int count;
+		const char *table;
+	} paths[] = {
+		{ 2, "2 1 8:0 1 8:16 1" },
+		{ 4, "4 1 8:0 1 8:16 1 8:32 1 8:48 1" },
+	};
 	static const char *const features[] = { "0", "2 io_timeout_msecs 1000" };
 	double res[2][64];
 	char table[256];
@@ -84,7 +90,7 @@ int main(int argc, char **argv)
 	}
 	printf("paths  timeout off (ns/IO)  on (ns/IO)  on - off  on/off  (median of %u rounds of %lu I/Os)\n",
 	       rounds, ios);
-	for (unsigned int p = 0; p < 2; p++) {
+	for (unsigned int p = 0; p < sizeof(paths) / sizeof(paths[0]); p++) {
 		double med[2];
 
 		for (unsigned int r = 0; r < rounds; r++)
@@ -92,14 +98,14 @@ int main(int argc, char **argv)
 				unsigned int f = (r + k) % 2; /* alternate which goes first */
 
 				snprintf(table, sizeof(table), "%s 0 1 1 round-robin 0 %s",
-					 features[f], paths[p]);
+					 features[f], paths[p].table);
 				res[f][r] = run(table, ios);
 			}
 		for (unsigned int f = 0; f < 2; f++) {
 			qsort(res[f], rounds, sizeof(double), cmp_double);
 			med[f] = res[f][rounds / 2];
 		}
-		printf("%5u  %19.1f  %10.1f  %+8.1f  %6.3f\n", p ? 4 : 2, med[0], med[1],
+		printf("%5u  %19.1f  %10.1f  %+8.1f  %6.3f\n", paths[p].count, med[0], med[1],
 		       med[1] - med[0], med[1] / med[0]);
 	}
 	return 0;

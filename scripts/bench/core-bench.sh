@@ -12,12 +12,12 @@ out=$CACHE/bench/core-bench
 mkdir -p "$out"
 flags=(-O2 -g -I"$TOP/include" -I"$FUZZ")
 objs=()
-for f in api core io pg_init selector table; do
-	"$CXX" -std=gnu++20 -fno-exceptions -fno-rtti "${flags[@]}" -c "$TOP/dm-mpath-cpp/$f.cpp" -o "$out/$f.o"
+for f in "${USER_CORE[@]}"; do
+	"$CXX" "${USER_CXXFLAGS[@]}" "${flags[@]}" -c "$TOP/dm-mpath-cpp/$f.cpp" -o "$out/$f.o"
 	objs+=("$out/$f.o")
 done
 # The inspector reads the core's private state (fuzz_common's invariants).
-"$CXX" -std=gnu++20 -fno-exceptions -fno-rtti -fno-access-control "${flags[@]}" \
+"$CXX" "${USER_CXXFLAGS[@]}" -fno-access-control "${flags[@]}" \
 	-c "$FUZZ/inspect.cpp" -o "$out/inspect.o"
 for f in "$FUZZ/user_glue.c" "$FUZZ/fuzz_common.c" "$TOP/scripts/bench/core-bench.c"; do
 	"$CC" -std=gnu11 "${flags[@]}" -c "$f" -o "$out/$(basename "$f" .c).o"
