@@ -479,6 +479,16 @@ every run.
   The console log level is lowered during these trials so that the
   kernel's log lines (rejected I/O, failed path) do not time the console.
   Each trial uses a fresh map and brings the path back online first.
+- Profile (QEMU only: the UML kernel has no function tracer): the
+  function_graph tracer times, per call, dm core's entry points
+  (`dm_mq_queue_rq` / `dm_submit_bio` for submission, `dm_softirq_done` /
+  `clone_endio` for completion) and the target's hooks, children included
+  (request-based: the clone's `blk_mq_alloc_request` inside the map hook,
+  timed too), for 10000 random reads at QD1 and at QD32 per round. Every
+  traced call adds the tracer's own cost (about 1 us under TCG: a hook
+  that does almost nothing, end_io, measures that much) to itself and to
+  what encloses it, the same number of times for stock and ours; so
+  compare the two, and read absolute figures as upper bounds.
 
 EOT
 print $o "![chart](benchmarks.png)\n\n" if -s $png;
