@@ -317,13 +317,20 @@ if [ "$failover" -gt 0 ]; then
 			echo "0 $fsize $tgt $feat 0 2 1 round-robin 0 1 1 $ma 1 round-robin 0 1 1 $mb 1"
 		}
 		fo_side() { # fo_side stock|ours TARGET...
-			local s=$1 t i res; shift
+			local s=$1 t i k res order; shift
 			[ $# -gt 0 ] || return 0
 			load "$s" || { out error "loading the $s module failed"; return 1; }
-			for t in "$@"; do
-				for ((i = 1; i <= failover; i++)); do
+			# Trials interleaved, the targets' order reversed every other
+			# trial, so that none is always the first after the load.
+			for ((i = 1; i <= failover; i++)); do
+				order=("$@")
+				if ((i % 2 == 0)); then
+					order=()
+					for ((k = $#; k >= 1; k--)); do order+=("${!k}"); done
+				fi
+				for t in "${order[@]}"; do
 					echo running > "/sys/block/$a/device/state"
-					dmsetup create bench_fo --table "$(ftable "$t")" || { out error "create failover map $t"; break; }
+					dmsetup create bench_fo --table "$(ftable "$t")" || { out error "create failover map $t"; continue; }
 					res=$("$probe" /dev/mapper/bench_fo 300 200 "/sys/block/$a/device/state" offline 2>&1)
 					out failover "$t" "$i" "$res"
 					dmsetup remove bench_fo

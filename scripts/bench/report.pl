@@ -478,7 +478,9 @@ every run.
   reads on for 200 ms (max latency after the failover, errors: should be 0).
   The console log level is lowered during these trials so that the
   kernel's log lines (rejected I/O, failed path) do not time the console.
-  Each trial uses a fresh map and brings the path back online first.
+  Each trial uses a fresh map and brings the path back online first; a
+  module's targets take turns trial by trial, in reversed order every
+  other trial.
 - Profile (QEMU only: the UML kernel has no function tracer): the
   function_graph tracer times, per call, dm core's entry points
   (`dm_mq_queue_rq` / `dm_submit_bio` for submission, `dm_softirq_done` /
