@@ -78,6 +78,11 @@ void mpg_counters_inc2(struct mpg_counters *counters, unsigned int a, unsigned i
 	this_cpu_inc(to_percpu(counters)[b]);
 }
 
+long mpg_counters_fetch_inc(struct mpg_counters *counters, unsigned int idx)
+{
+	return this_cpu_inc_return(to_percpu(counters)[idx]) - 1;
+}
+
 long mpg_counters_sum(const struct mpg_counters *counters, unsigned int idx)
 {
 	long sum = 0;

@@ -27,6 +27,9 @@ bool Selector::create(ArgSet args)
 		cpu_map_ = new unsigned int[nr_cpus_]();
 		return cpu_map_ != nullptr;
 	}
+	turns_ = mpg_counters_alloc(1);
+	if (!turns_)
+		return false;
 	if (policy_ != Policy::kHistoricalServiceTime)
 		return true; // the others take no group arguments and ignore any
 
@@ -49,6 +52,8 @@ void Selector::release()
 {
 	delete[] cpu_map_;
 	cpu_map_ = nullptr;
+	mpg_counters_free(turns_);
+	turns_ = nullptr;
 	nr_cpus_ = 0;
 	valid_count_ = 0;
 }

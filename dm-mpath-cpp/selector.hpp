@@ -12,7 +12,9 @@
 // atomic and a path's `active` flag is read once.  A racing failover at worst
 // sends one I/O down a path that has just failed; its error retries it, as in
 // mainline.  Mainline breaks ties by moving the chosen path to the tail of a
-// list under a spinlock; a rotating start index does the same job here.
+// list under a spinlock; here a turn counter picks the valid path, one
+// counter per CPU, so that choosing a path writes no cache line another CPU
+// uses.
 #pragma once
 
 #include "util.hpp"
@@ -121,20 +123,44 @@ private:
 	static long st_compare(const PathSelectorState &a, const PathSelectorState &b,
 			       unsigned long incoming);
 
-	// Where a scan of nr paths starts: rotates so that ties are shared.
-	unsigned int next_start(unsigned int nr)
+	// The valid path whose turn it is: this CPU's turn counter modulo the
+	// number of valid paths, so that the valid paths take turns evenly, as
+	// mainline's rotation of its valid-path list gives.  nullptr if no path
+	// is valid.
+	template <typename PathT>
+	PathT *path_in_turn(PathT *paths, unsigned int nr)
 	{
-		return nr > 1 ? __atomic_fetch_add(&cursor_, 1, __ATOMIC_RELAXED) % nr : 0;
+		unsigned int valid = read_once(valid_count_);
+		unsigned long skip = 0;
+		PathT *first = nullptr;
+
+		if (valid > 1)
+			skip = static_cast<unsigned long>(mpg_counters_fetch_inc(turns_, 0)) %
+			       valid;
+		for (unsigned int i = 0; i < nr; i++) {
+			if (!read_once(paths[i].active))
+				continue;
+			if (!skip)
+				return &paths[i];
+			skip--;
+			if (!first)
+				first = &paths[i];
+		}
+		return first; // a path failed since valid_count_ was read
 	}
 
-	// The usable path that is better than every other by `better`.
+	// The usable path that is better than every other by `better`; the
+	// scan starts at the path in turn, so ties are shared.
 	template <typename PathT, typename Better>
 	PathT *best_of(PathT *paths, unsigned int nr, Better better, bool stop_at_idle = false)
 	{
-		unsigned int idx = next_start(nr);
+		PathT *start = path_in_turn(paths, nr);
 		PathT *best = nullptr;
 
-		for (unsigned int i = 0; i < nr; i++, idx = idx + 1 < nr ? idx + 1 : 0) {
+		if (!start)
+			return nullptr;
+		for (unsigned int i = 0, idx = static_cast<unsigned int>(start - paths); i < nr;
+		     i++, idx = idx + 1 < nr ? idx + 1 : 0) {
 			PathT *p = &paths[idx];
 
 			if (!read_once(p->active))
@@ -151,7 +177,7 @@ private:
 	PathT *select_io_affinity(PathT *paths);
 
 	Policy policy_ = Policy::kRoundRobin;
-	unsigned int cursor_ = 0;
+	mpg_counters *turns_ = nullptr; // path_in_turn()'s counter, per CPU; not io-affinity
 	unsigned int valid_count_ = 0;
 	// historical-service-time
 	unsigned int hst_weights_[kHstWeights] = {};
@@ -167,11 +193,7 @@ PathT *Selector::select(PathT *paths, unsigned int nr, unsigned int nr_bytes)
 {
 	switch (policy_) {
 	case Policy::kRoundRobin:
-		for (unsigned int i = 0, idx = next_start(nr); i < nr;
-		     i++, idx = idx + 1 < nr ? idx + 1 : 0)
-			if (read_once(paths[idx].active))
-				return &paths[idx];
-		return nullptr;
+		return path_in_turn(paths, nr);
 	case Policy::kQueueLength:
 		return best_of(
 			paths, nr,

@@ -134,6 +134,8 @@ void mpg_counters_add(struct mpg_counters *counters, unsigned int idx, long delt
 void mpg_counters_inc2(struct mpg_counters *counters, unsigned int a,
 		       unsigned int b) MPATH_NOEXCEPT;
 long mpg_counters_sum(const struct mpg_counters *counters, unsigned int idx) MPATH_NOEXCEPT;
+/* Adds 1 to this CPU's copy of counter idx; returns that copy's old value. */
+long mpg_counters_fetch_inc(struct mpg_counters *counters, unsigned int idx) MPATH_NOEXCEPT;
 
 unsigned long mpg_lock(struct mpg_ctx *ctx) MPATH_NOEXCEPT;
 void mpg_unlock(struct mpg_ctx *ctx, unsigned long flags) MPATH_NOEXCEPT;

@@ -6,6 +6,7 @@
  */
 #include <kunit/test.h>
 #include <linux/kernel.h>
+#include <linux/preempt.h>
 #include <linux/string.h>
 
 #include "fixture.h"
@@ -268,6 +269,45 @@ static void test_lockless_fast_path(struct kunit *test)
 	}
 }
 
+/*
+ * Round-robin takes the paths in turn, skipping a failed one.  The turn is
+ * kept per CPU, so the test stays on one.
+ */
+static void test_round_robin_turns(struct kunit *test)
+{
+	static const char *const devs[] = { "8:16", "8:32", "8:48" };
+	struct fixture *fx = fx_new(test, "0 0 1 1 round-robin 0 3 0 8:16 8:32 8:48", 0);
+	struct mpath_io io;
+	const char *dev;
+	int first, i;
+
+	migrate_disable();
+	KUNIT_ASSERT_EQ(test, fx_map_rq(fx, &io, &dev), MP_MAPIO_REMAPPED);
+	end_rq(fx, &io);
+	for (first = 0; first < ARRAY_SIZE(devs) && strcmp(dev, devs[first]); first++)
+		;
+	KUNIT_ASSERT_LT_MSG(test, first, (int)ARRAY_SIZE(devs), "first path %s", dev);
+	for (i = 1; i <= 7; i++) {
+		KUNIT_EXPECT_EQ(test, fx_map_rq(fx, &io, &dev), MP_MAPIO_REMAPPED);
+		KUNIT_EXPECT_STREQ(test, dev, devs[(first + i) % 3]);
+		end_rq(fx, &io);
+	}
+	/* 8:32 failed: the turns go 8:16, 8:48, 8:16, ... */
+	KUNIT_EXPECT_EQ(test, fx_message(test, fx, "fail_path 8:32"), 0);
+	KUNIT_EXPECT_EQ(test, fx_map_rq(fx, &io, &dev), MP_MAPIO_REMAPPED);
+	end_rq(fx, &io);
+	for (i = 0; i < 6; i++) {
+		const char *prev = dev;
+
+		KUNIT_EXPECT_EQ(test, fx_map_rq(fx, &io, &dev), MP_MAPIO_REMAPPED);
+		KUNIT_EXPECT_STRNEQ(test, dev, "8:32");
+		KUNIT_EXPECT_STRNEQ(test, dev, prev);
+		end_rq(fx, &io);
+	}
+	migrate_enable();
+	fx_destroy(test, fx);
+}
+
 static void test_busy(struct kunit *test)
 {
 	struct fixture *fx = fx_new(test, "1 queue_if_no_path 0 1 1 round-robin 0 2 0 8:16 8:32", 0);
@@ -299,6 +339,7 @@ static struct kunit_case selector_cases[] = {
 	KUNIT_CASE(test_historical_service_time),
 	KUNIT_CASE(test_io_affinity),
 	KUNIT_CASE(test_lockless_fast_path),
+	KUNIT_CASE(test_round_robin_turns),
 	KUNIT_CASE(test_busy),
 	{}
 };

@@ -135,6 +135,13 @@ void mpg_counters_inc2(struct mpg_counters *counters, unsigned int a, unsigned i
 	mpg_counters_add(counters, b, 1);
 }
 
+long mpg_counters_fetch_inc(struct mpg_counters *counters, unsigned int idx)
+{
+	if (idx >= counters->nr)
+		ug_bug("counter %u of %u", idx, counters->nr);
+	return counters->val[idx][mpg_this_cpu()]++;
+}
+
 long mpg_counters_sum(const struct mpg_counters *counters, unsigned int idx)
 {
 	long sum = 0;
