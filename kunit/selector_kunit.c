@@ -277,19 +277,23 @@ static void test_round_robin_turns(struct kunit *test)
 {
 	static const char *const devs[] = { "8:16", "8:32", "8:48" };
 	struct fixture *fx = fx_new(test, "0 0 1 1 round-robin 0 3 0 8:16 8:32 8:48", 0);
+	const char *dev = "";
 	struct mpath_io io;
-	const char *dev;
-	int first, i;
+	unsigned int first, i;
 
+	/* No KUNIT_ASSERT until migrate_enable(): it would leave the test here. */
 	migrate_disable();
-	KUNIT_ASSERT_EQ(test, fx_map_rq(fx, &io, &dev), MP_MAPIO_REMAPPED);
+	KUNIT_EXPECT_EQ(test, fx_map_rq(fx, &io, &dev), MP_MAPIO_REMAPPED);
 	end_rq(fx, &io);
 	for (first = 0; first < ARRAY_SIZE(devs) && strcmp(dev, devs[first]); first++)
 		;
-	KUNIT_ASSERT_LT_MSG(test, first, (int)ARRAY_SIZE(devs), "first path %s", dev);
+	if (first == ARRAY_SIZE(devs)) {
+		KUNIT_FAIL(test, "first I/O went to %s", dev);
+		goto out;
+	}
 	for (i = 1; i <= 7; i++) {
 		KUNIT_EXPECT_EQ(test, fx_map_rq(fx, &io, &dev), MP_MAPIO_REMAPPED);
-		KUNIT_EXPECT_STREQ(test, dev, devs[(first + i) % 3]);
+		KUNIT_EXPECT_STREQ(test, dev, devs[(first + i) % ARRAY_SIZE(devs)]);
 		end_rq(fx, &io);
 	}
 	/* 8:32 failed: the turns go 8:16, 8:48, 8:16, ... */
@@ -304,6 +308,7 @@ static void test_round_robin_turns(struct kunit *test)
 		KUNIT_EXPECT_STRNEQ(test, dev, prev);
 		end_rq(fx, &io);
 	}
+out:
 	migrate_enable();
 	fx_destroy(test, fx);
 }
