@@ -89,6 +89,10 @@ for ((i = 0; i < need_paths; i++)); do
 done
 size=$(blockdev --getsz /dev/nullb0)
 
+# Workload WORKLOAD's queue depth, and the fio engine for a depth.
+depth_of() { local qd=${1:2}; echo "${qd%x*}"; }
+engine_for() { if [ "$1" -gt 1 ]; then echo libaio; else echo psync; fi; }
+
 # fio_run DEV: all workloads one after the other in one fio process (each
 # its own stonewalled group; starting fio costs seconds in the debug UML);
 # prints "WORKLOAD IOPS" (read + write) per workload that ran.
@@ -101,8 +105,8 @@ fio_run() {
 			randrepeat=0 size=1g "runtime=$runtime" "ramp_time=$ramp"
 		for w in $workloads; do
 			case $w in rr*) rw=randread ;; rw*) rw=randwrite ;; *) continue ;; esac
-			qd=${w:2}; qd=${qd%x*}; jobs=${w##*x}
-			eng=psync; [ "$qd" -gt 1 ] && eng=libaio
+			qd=$(depth_of "$w"); jobs=${w##*x}
+			eng=$(engine_for "$qd")
 			printf '[%s]\nstonewall\nnew_group\nrw=%s\nioengine=%s\niodepth=%s\nnumjobs=%s\n' \
 				"$w" "$rw" "$eng" "$qd" "$jobs"
 		done
@@ -179,16 +183,21 @@ side() { # side stock|ours ROUND [RUNNER]: RUNNER ROUND TARGET... [run_cases]
 	"$runner" "$2" "${list[@]}"
 	unload "$1" || out error "unloading the $1 module failed"
 }
+# both_sides ROUND [RUNNER]: the stock and our module, first one or the other
+# in alternate rounds.
+both_sides() {
+	if (($1 % 2)); then
+		side stock "$@"; side ours "$@"
+	else
+		side ours "$@"; side stock "$@"
+	fi
+}
 
 t0=$SECONDS
 for ((r = 1; r <= repeats; r++)); do
 	say "round $r of $repeats ($((SECONDS - t0)) s so far)"
 	want raw && run_cases "$r" raw
-	if ((r % 2)); then
-		side stock "$r"; side ours "$r"
-	else
-		side ours "$r"; side stock "$r"
-	fi
+	both_sides "$r"
 done
 say "throughput done in $((SECONDS - t0)) s"
 
@@ -255,11 +264,10 @@ prof_cases() {
 }
 # shellcheck disable=SC2317  # called through side()
 prof_fio() { # prof_fio DEV WORKLOAD: a fixed number of I/Os
-	local qd=${2:2} eng=psync
-	qd=${qd%x*}
-	[ "$qd" -gt 1 ] && eng=libaio
+	local qd
+	qd=$(depth_of "$2")
 	fio --name=prof --filename="$1" --direct=1 --bs=4k --rw=randread --norandommap \
-		--randrepeat=0 --size=1g --number_ios="$profile" --ioengine="$eng" \
+		--randrepeat=0 --size=1g --number_ios="$profile" --ioengine="$(engine_for "$qd")" \
 		--iodepth="$qd" --output=/dev/null
 }
 prof_workloads="rr1x1 rr32x1"
@@ -270,11 +278,7 @@ if [ "$profile" -gt 0 ]; then
 		prof_buf=$(sed 's/.*expanded: *\([0-9]*\).*/\1/' "$tracing"/buffer_size_kb)
 		echo 16384 > "$tracing"/buffer_size_kb
 		for ((r = 1; r <= repeats; r++)); do
-			if ((r % 2)); then
-				side stock "$r" prof_cases; side ours "$r" prof_cases
-			else
-				side ours "$r" prof_cases; side stock "$r" prof_cases
-			fi
+			both_sides "$r" prof_cases
 		done
 		echo "$prof_buf" > "$tracing"/buffer_size_kb
 	else
