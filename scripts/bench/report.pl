@@ -97,6 +97,13 @@ sub med { my ($bed, $t, $p, $w) = @_; my $r = $runs{$bed}{$t}{$p eq 'raw' ? 1 : 
 sub cell_raw { my ($bed, $w) = @_; return med($bed, 'raw', 'raw', $w); }
 sub ratio { my ($a, $b) = @_; return (defined $a && defined $b && $b > 0) ? $a / $b : undef; }
 
+# The label of a ratio column: a target over what it is compared with.
+sub pair_label {
+	my ($t) = @_;
+	my $s = $STOCK_OF{$t};
+	return $s =~ /^stock/ ? (split ' ', $TNAME{$t})[1] . ' ours/stock' : "$TNAME{$t} / $TNAME{$s}";
+}
+
 # --- table layout: IOPS columns, ours/stock per ours target, then /raw
 sub columns {
 	my ($bed) = @_;
@@ -106,9 +113,7 @@ sub columns {
 		push @cols, [$TNAME{$t}, sub { kfmt($t eq 'raw' ? cell_raw($bed, $_[1]) : med($bed, $t, $_[0], $_[1])) }];
 		if (my $s = $STOCK_OF{$t}) {
 			next unless $targets{$bed}{$s};
-			my $label = $s =~ /^stock/ ? (split ' ', $TNAME{$t})[1] . ' ours/stock'
-				: "$TNAME{$t} / $TNAME{$s}";
-			push @cols, [$label, sub {
+			push @cols, [pair_label($t), sub {
 				rfmt(ratio(med($bed, $t, $_[0], $_[1]), med($bed, $s, $_[0], $_[1]))) }];
 		}
 	}
@@ -262,8 +267,7 @@ sub prof_table {
 		push @cols, $t;
 		push @cols, "$t/" if $STOCK_OF{$t} && $seen{$STOCK_OF{$t}};
 	}
-	my @hdr = ('workload', 'step', map { m{/$} ? (split ' ', $TNAME{substr $_, 0, -1})[1] . ' ours/stock' : $TNAME{$_} } @cols);
-	$hdr[$_] =~ s/^(rq\+iotimeout|ours rq\+iotimeout) ours\/stock$/rq+iotimeout \/ rq/ for 0 .. $#hdr;
+	my @hdr = ('workload', 'step', map { m{^(.*)/$} ? pair_label($1) : $TNAME{$_} } @cols);
 	my $us = sub { defined $_[0] ? sprintf('%.2f us', $_[0] / 1000) : '-' };
 	my @l;
 	for my $ww (@w) {
