@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
 # Build (or reuse) a debug test kernel from linux-source-6.1 in the cache.
 #   kernel-build.sh uml   the UML kernel (KUnit, UML scenarios)
-#   kernel-build.sh smp   an x86_64 SMP kernel for QEMU -smp 2 (issue 8:
-#                         lockdep, DEBUG_ATOMIC_SLEEP with preemption, KASAN)
-# A build is keyed on the source and its config fragment: change the
-# fragment, get a rebuild.  Every fragment line must survive olddefconfig.
+#   kernel-build.sh smp   an x86_64 SMP kernel for QEMU -smp 2 (lockdep,
+#                         DEBUG_ATOMIC_SLEEP with preemption, KASAN)
+# A build is keyed on the source, its config fragment and its patches
+# (scripts/kernel-patches/): change one, get a rebuild.  Every fragment
+# line must survive olddefconfig.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 flavour=${1:?usage: kernel-build.sh uml|smp}
 case $flavour in
 uml)	arch=um obj=$UML_OBJ mods=$UML_MODS base=defconfig image=linux
-	fragment=$TOP/scripts/uml-config.fragment ;;
+	fragment=$TOP/scripts/uml-config.fragment
+	patches=("$TOP"/scripts/kernel-patches/uml-6.1-*.patch) ;;
 smp)	arch=x86_64 obj=$SMP_OBJ mods=$SMP_MODS base=tinyconfig image=arch/x86/boot/bzImage
-	fragment=$TOP/scripts/smp-config.fragment ;;
+	fragment=$TOP/scripts/smp-config.fragment
+	patches=() ;;
 *)	die "unknown kernel flavour $flavour" ;;
 esac
 
@@ -21,7 +24,7 @@ TARBALL=/usr/src/linux-source-6.1.tar.xz
 [ -f "$TARBALL" ] || die "$TARBALL missing (apt-get install linux-source-6.1)"
 
 stamp=$obj/.dm-mpath-cpp-stamp
-want=$( (sha1sum "$TARBALL" | cut -c1-40; sha1sum "$fragment" | cut -c1-40) | sha1sum | cut -c1-40)
+want=$(sha1sum "$TARBALL" "$fragment" ${patches[@]+"${patches[@]}"} | cut -c1-40 | sha1sum | cut -c1-40)
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -f "$obj/$image" ]; then
 	log "$flavour kernel up to date in $obj"
 	exit 0
@@ -32,6 +35,17 @@ if [ ! -f "$UML_SRC/Makefile" ]; then
 	log "unpacking $TARBALL"
 	tar -C "$CACHE" -xf "$TARBALL"
 fi
+
+# The patches touch only files of their own architecture (arch/x86/um for
+# UML), so the one source tree serves both flavours.  Applied once each:
+# a patch that reverses cleanly is in already.
+for p in ${patches[@]+"${patches[@]}"}; do
+	if patch -d "$UML_SRC" -p1 -R --dry-run -s -f < "$p" >/dev/null 2>&1; then
+		continue
+	fi
+	log "applying $(basename "$p")"
+	patch -d "$UML_SRC" -p1 -N -s < "$p" || die "$(basename "$p") does not apply"
+done
 
 mkdir -p "$obj"
 log "configuring the $flavour kernel in $obj"

@@ -58,6 +58,18 @@ else
 	result fail "UML kernel built or reused" "$logs/uml-kernel.log"
 fi
 
+# A UML that cannot start user space (as on AMX hosts without the patch)
+# must be told apart from a kernel report: an init that exits at once.
+if UML_CMDLINE="init=/bin/false" "$scripts_dir/uml-run.sh" /bin/true > "$logs/uml-no-userspace.log" 2>&1; then
+	result fail "uml-run: a UML without user space fails the run" "$logs/uml-no-userspace.log"
+elif [ "$(grep -c '^uml-run: UML could not start user space on this host' "$logs/uml-no-userspace.log")" = 1 ] &&
+     ! grep -q 'kernel report' "$logs/uml-no-userspace.log"; then
+	result ok "uml-run: a UML without user space is named as such, not as a kernel report"
+else
+	result fail "uml-run: a UML without user space is named as such, not as a kernel report" \
+		"$logs/uml-no-userspace.log"
+fi
+
 phase "SMP debug kernel (x86_64, for QEMU -smp 2)"
 if "$scripts_dir/kernel-build.sh" smp > "$logs/smp-kernel.log" 2>&1; then
 	result ok "SMP debug kernel built or reused"

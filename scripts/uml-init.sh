@@ -19,6 +19,8 @@ export HOME=/root TERM=${TERM:-dumb} LANG=C.UTF-8
 umask 022
 
 say() { echo "uml-init: $*"; }
+# uml-run.sh reads this line as the proof that user space started.
+say "user space started"
 
 # Every fork+exec costs ~0.1 s in this debug UML: use builtins where we can
 # and the static busybox (cheaper to exec than util-linux) for mounting.

@@ -14,7 +14,10 @@
 #       status is kept as it is); the report lines are printed under a header;
 #   124 timeout (every UML process is killed, after the blocked tasks, held
 #       locks and the running task were dumped to the console);
-#   125 UML did not run the script to its end (panic, init failure).
+#   125 UML did not run the script to its end (panic, init failure);
+#       if it could not even start user space (a host the UML kernel cannot
+#       run processes on, see scripts/kernel-patches/), one line says so and
+#       the kernel's panic is not counted as a report.
 # A UML process that aborts after the kernel printed "System halted" gets the
 # script's status, with a log line (UML's own teardown; see below).
 #
@@ -147,12 +150,27 @@ fi
 wait "$teepid" 2>/dev/null; teepid=
 elapsed=$((SECONDS - start))
 
+no_userspace=0
 if [ $timed_out = 1 ]; then
 	log "TIMEOUT: UML killed after ${timeout}s (UML_TIMEOUT); $script did not finish"
+elif ! grep -q 'uml-init: user space started' "$console"; then
+	# init never ran a line: the UML could not start its first process.
+	# Say why in one line; the panic that follows is the UML's, not a
+	# report about the code under test.  (No "| grep -q" pipes here:
+	# with pipefail, grep's early exit fails the writer with SIGPIPE.)
+	no_userspace=1
+	why=$(awk '{ sub(/\r$/, ""); sub(/^\[ *[0-9.]*\] /, "") }
+		/userspace - |XSAVE|ptrace|default registers|start_userspace|No working init|Attempted to kill init/ {
+			print; found = 1; exit }
+		END { if (!found) print "no output from init" }' "$console")
+	hint=
+	grep -qw amx_tile /proc/cpuinfo && hint=" (this host has AMX: an 11008-byte XSAVE area)"
+	echo "uml-run: UML could not start user space on this host$hint: $why -- a test-bed failure, not a report about the module"
+	status=125
 elif ! grep -q '^uml-init: script exited with status' "$console"; then
 	log "UML ended (host status $status) without running $script to its end (panic? init failure?)"
 	status=125
-elif [ "$status" = 134 ] && tr -d '\r' < "$console" | grep -q 'reboot: System halted$'; then
+elif [ "$status" = 134 ] && grep -q $'reboot: System halted\r\\?$' "$console"; then
 	# SIGABRT after "System halted": kernel_halt() had shut every device
 	# down and printed that line; UML's machine_halt() (its exit calls,
 	# killing the host processes) then aborted. Seen twice in 2026-11 after
@@ -205,7 +223,7 @@ tr -d '\r' < "$console" | awk '
 		}
 	}' > "$tmp/reports"
 report_rc=$?
-if [ $report_rc != 0 ]; then
+if [ $report_rc != 0 ] && [ $no_userspace = 0 ]; then
 	cat "$tmp/reports"
 	log "kernel reports found (see above)"
 	[ "$status" = 0 ] && status=1
