@@ -99,42 +99,41 @@ void Multipath::pg_init_done(Path &path, int result)
 		break;
 	}
 
-	bool kick = false;
-	{
-		LockGuard guard(ctx_);
+	// Everything up to the wake-up happens under the lock: once pg_init
+	// reads as idle, flush_pg_init() may return and the target be freed
+	// as soon as it can take the lock (as in mainline).
+	LockGuard guard(ctx_);
 
-		if (result) {
-			if (&path == current_path_) {
-				mpg_log(MP_LOG_ERR, "Could not failover device. Error %d.", result);
-				write_once(current_path_, nullptr);
-				write_once(current_pg_, nullptr);
-			}
-		} else if (!pg_init_required_) {
-			pg.bypassed = false;
+	if (result) {
+		if (&path == current_path_) {
+			mpg_log(MP_LOG_ERR, "Could not failover device. Error %d.", result);
+			write_once(current_path_, nullptr);
+			write_once(current_pg_, nullptr);
 		}
-
-		write_once(pg_init_in_progress_, pg_init_in_progress_ - 1);
-		if (pg_init_in_progress_)
-			return; // other paths of the group are still activating
-
-		if (pg_init_required_) {
-			pg_init_delay_retry_ = delay_retry;
-			if (pg_init_all_paths_locked())
-				return;
-		}
-		write_once(queue_io_, false);
-		kick = true;
+	} else if (!pg_init_required_) {
+		pg.bypassed = false;
 	}
-	if (kick) {
-		mpg_kick_waiting_io(ctx_);
-		mpg_pg_init_wake(ctx_);
+
+	write_once(pg_init_in_progress_, pg_init_in_progress_ - 1);
+	if (pg_init_in_progress_)
+		return; // other paths of the group are still activating
+
+	if (pg_init_required_) {
+		pg_init_delay_retry_ = delay_retry;
+		if (pg_init_all_paths_locked())
+			return;
 	}
+	write_once(queue_io_, false);
+	mpg_kick_waiting_io(ctx_);
+	mpg_pg_init_wake(ctx_);
 }
 
 // Suspend and destruction: no new pg_init, and the running ones finish.
+// The lock is taken even when pg_init already reads as idle: the
+// completion that ended it may still hold it, kicking and waking.
 void Multipath::flush_pg_init()
 {
-	if (!hw_handler_ || pg_init_idle())
+	if (!hw_handler_)
 		return;
 	{
 		LockGuard guard(ctx_);

@@ -191,7 +191,10 @@ void mpg_nopath_timer_stop(struct mpg_ctx *ctx) MPATH_NOEXCEPT;
  */
 void mpg_io_check_start(struct mpg_ctx *ctx, unsigned int period_ms) MPATH_NOEXCEPT;
 void mpg_io_check_stop(struct mpg_ctx *ctx) MPATH_NOEXCEPT;
-/* Re-run I/O waiting for a path: parked bios, delay-requeued requests. */
+/*
+ * Re-run I/O waiting for a path: parked bios, delay-requeued requests.  Any
+ * context, the target lock held or not.
+ */
 void mpg_kick_waiting_io(struct mpg_ctx *ctx) MPATH_NOEXCEPT;
 /*
  * The same, except that requests on dm-rq's delayed requeue list keep their

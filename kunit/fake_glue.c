@@ -37,13 +37,22 @@ unsigned long mpg_lock(struct mpg_ctx *ctx)
 
 	spin_lock_irqsave(&ctx->lock, flags);
 	ctx->locks++;
+	ctx->lock_held = 1;
 	return flags;
 }
 
 void mpg_unlock(struct mpg_ctx *ctx, unsigned long flags)
 	__releases(&ctx->lock)
 {
+	ctx->lock_held = 0;
 	spin_unlock_irqrestore(&ctx->lock, flags);
+}
+
+/* The target is used by a pg_init completion: is it still safe to? */
+static void fake_pg_init_touch(struct mpg_ctx *ctx)
+{
+	if (ctx->in_pg_init_done && !ctx->lock_held && mpc_pg_init_idle(ctx->core))
+		ctx->calls_after_idle++;
 }
 
 /* Like dm_get_device(): "major:minor" names only; same name, same device. */
@@ -110,6 +119,7 @@ void mpg_path_event(struct mpg_ctx *ctx, int failed, const struct mpg_dev *dev,
 
 void mpg_table_event(struct mpg_ctx *ctx)
 {
+	fake_pg_init_touch(ctx);
 	ctx->table_events++;
 }
 
@@ -141,11 +151,13 @@ void mpg_io_check_stop(struct mpg_ctx *ctx)
 
 void mpg_kick_waiting_io_lazily(struct mpg_ctx *ctx)
 {
+	fake_pg_init_touch(ctx);
 	ctx->kicks++;
 }
 
 void mpg_kick_waiting_io(struct mpg_ctx *ctx)
 {
+	fake_pg_init_touch(ctx);
 	ctx->kicks++;
 }
 
@@ -288,7 +300,9 @@ unsigned int fake_run_activations(struct mpg_ctx *ctx)
 		if (!act || !act->queued)
 			continue;
 		act->queued = 0;
+		ctx->in_pg_init_done = 1;
 		mpc_activate_path(ctx->core, act->path, act);
+		ctx->in_pg_init_done = 0;
 		n++;
 	}
 	return n;
@@ -310,4 +324,5 @@ void mpg_pg_init_wait(struct mpg_ctx *ctx)
 
 void mpg_pg_init_wake(struct mpg_ctx *ctx)
 {
+	fake_pg_init_touch(ctx);
 }

@@ -46,6 +46,14 @@ struct mpg_ctx {
 	unsigned int table_events;
 	unsigned int kicks;
 	unsigned int locks;		/* times the target lock was taken */
+	int lock_held;
+	/*
+	 * pg_init completion: calls that touch the target after the core
+	 * already reported pg_init idle without the lock held, so that a
+	 * flush (suspend, destructor) could have returned and freed it.
+	 */
+	int in_pg_init_done;
+	unsigned int calls_after_idle;
 	unsigned int timer_arms;
 	unsigned int timer_stops;
 	unsigned int parked;

@@ -52,6 +52,9 @@ void fx_destroy(struct kunit *test, struct fixture *fx)
 	mpc_destroy(fx->core);
 	fx->core = NULL;
 	KUNIT_EXPECT_EQ(test, fake_dev_refs(&fx->ctx), 0);
+	/* A flush may free the target as soon as pg_init reads as idle. */
+	KUNIT_EXPECT_EQ_MSG(test, fx->ctx.calls_after_idle, 0U,
+			    "pg_init completion used the target after reporting idle");
 }
 
 const char *fx_status(struct fixture *fx, enum mpath_status_type type)

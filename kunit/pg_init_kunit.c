@@ -205,11 +205,50 @@ static void test_pg_init_answers(struct kunit *test)
 	fx_destroy(test, fx);
 }
 
+/*
+ * The last completion of a pg_init ends it: once the core reads as idle, a
+ * suspend or the destructor (mpc_flush_pg_init) may return and the target
+ * be freed, so nothing after that point may touch it.  The fake counts
+ * kicks, wake-ups and events made while idle and unlocked.
+ */
+static void test_pg_init_done_last_touch(struct kunit *test)
+{
+	struct fixture *fx = fx_new(test, alua_two_paths, 0);
+	struct mpath_io io;
+	const char *dev;
+
+	/* Both paths answer OK: the last one kicks the held I/O. */
+	KUNIT_EXPECT_EQ(test, fx_map_rq(fx, &io, &dev), MP_MAPIO_DELAY_REQUEUE);
+	KUNIT_EXPECT_EQ(test, fake_run_activations(&fx->ctx), 2U);
+	KUNIT_EXPECT_EQ(test, fx->ctx.kicks, 1U);
+	KUNIT_EXPECT_TRUE(test, mpc_pg_init_idle(fx->core));
+	KUNIT_EXPECT_EQ(test, fx->ctx.calls_after_idle, 0U);
+
+	/* A path that fails before its activation runs ends pg_init too. */
+	KUNIT_EXPECT_EQ(test, fx_message(test, fx, "fail_path 8:32"), 0);
+	KUNIT_EXPECT_EQ(test, fx_message(test, fx, "reinstate_path 8:32"), 0);
+	KUNIT_EXPECT_EQ(test, fx_message(test, fx, "fail_path 8:32"), 0);
+	KUNIT_EXPECT_EQ(test, fake_run_activations(&fx->ctx), 1U);
+	KUNIT_EXPECT_EQ(test, fx->ctx.dh_activations, 2U);
+	KUNIT_EXPECT_TRUE(test, mpc_pg_init_idle(fx->core));
+	KUNIT_EXPECT_EQ(test, fx->ctx.calls_after_idle, 0U);
+
+	/* Retries used up: the failing paths end it. */
+	fx->ctx.dh_result = MP_DH_IMM_RETRY;
+	KUNIT_EXPECT_EQ(test, fx_message(test, fx, "switch_group 1"), 0);
+	KUNIT_EXPECT_EQ(test, fx_map_rq(fx, &io, &dev), MP_MAPIO_DELAY_REQUEUE);
+	KUNIT_EXPECT_EQ(test, fake_run_activations(&fx->ctx), 1U);
+	KUNIT_EXPECT_TRUE(test, mpc_pg_init_idle(fx->core));
+	KUNIT_EXPECT_EQ(test, fx->ctx.calls_after_idle, 0U);
+	fx_destroy(test, fx);
+}
+
 static struct kunit_case pg_init_cases[] = {
 	KUNIT_CASE(test_handler_tables),
 	KUNIT_CASE(test_pg_init_holds_io),
 	KUNIT_CASE(test_pg_init_retries),
 	KUNIT_CASE(test_pg_init_answers),
+	KUNIT_CASE(test_pg_init_done_last_touch),
 	{}
 };
 
