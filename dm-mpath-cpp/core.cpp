@@ -50,8 +50,13 @@ Path *Multipath::choose_path_locked(unsigned int nr_bytes)
 			if (groups_[i].bypassed != static_cast<bool>(want_bypassed))
 				continue;
 			path = choose_in_group_locked(groups_[i], nr_bytes);
-			if (path)
-				return path;
+			if (!path)
+				continue;
+			// A bypassed group's controller said it was busy: its
+			// pg_init waits pg_init_delay_msecs, so we do not hammer it.
+			if (want_bypassed)
+				pg_init_delay_retry_ = true;
+			return path;
 		}
 	}
 

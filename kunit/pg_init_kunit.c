@@ -243,12 +243,65 @@ static void test_pg_init_done_last_touch(struct kunit *test)
 	fx_destroy(test, fx);
 }
 
+/*
+ * Mainline sets MPATHF_PG_INIT_DELAY_RETRY when it has to fall back to a
+ * bypassed group, so that a busy controller is not asked again at once:
+ * the next pg_init waits pg_init_delay_msecs (2000 ms by default).
+ */
+static void test_pg_init_delay_after_bypass(struct kunit *test)
+{
+	static const struct {
+		const char *table;
+		unsigned int delay;
+	} cases[] = {
+		{ "0 1 alua 1 1 round-robin 0 2 0 8:16 8:32", 2000 },
+		{ "2 pg_init_delay_msecs 300 1 alua 1 1 round-robin 0 2 0 8:16 8:32", 300 },
+		{ "0 1 alua 2 1 round-robin 0 1 0 8:16 round-robin 0 1 0 8:32", 2000 },
+	};
+	unsigned int c;
+
+	for (c = 0; c < ARRAY_SIZE(cases); c++) {
+		struct fixture *fx = fx_new(test, cases[c].table, 0);
+		struct mpath_io io;
+		const char *dev;
+		unsigned int i, acts;
+
+		fx->ctx.dh_result = MP_DH_DEV_TEMP_BUSY;
+		/* First pg_init: at once.  Every group answers busy. */
+		acts = 0;
+		do {
+			KUNIT_EXPECT_EQ(test, fx_map_rq(fx, &io, &dev), MP_MAPIO_DELAY_REQUEUE);
+			for (i = 0; i < fx->ctx.nr_acts; i++)
+				if (fx->ctx.acts[i]->queued)
+					KUNIT_EXPECT_EQ_MSG(test, fx->ctx.acts[i]->delay_msecs, 0U,
+							    "%s", cases[c].table);
+			acts += fake_run_activations(&fx->ctx);
+		} while (acts < 2);
+		KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(fx_status(fx, MP_STATUS_INFO), " D "),
+					  "%s: %s", cases[c].table, fx->buf);
+		/* Only bypassed groups are left: the next pg_init is delayed. */
+		KUNIT_EXPECT_EQ(test, fx_map_rq(fx, &io, &dev), MP_MAPIO_DELAY_REQUEUE);
+		KUNIT_EXPECT_NE(test, fake_queued_activations(&fx->ctx), 0U);
+		for (i = 0; i < fx->ctx.nr_acts; i++)
+			if (fx->ctx.acts[i]->queued)
+				KUNIT_EXPECT_EQ_MSG(test, fx->ctx.acts[i]->delay_msecs,
+						    cases[c].delay, "%s", cases[c].table);
+		/* The controller is back: the group is used and no longer bypassed. */
+		fx->ctx.dh_result = MP_DH_OK;
+		fake_run_activations(&fx->ctx);
+		KUNIT_EXPECT_EQ(test, fx_map_rq(fx, &io, &dev), MP_MAPIO_REMAPPED);
+		mpc_end_io_rq(fx->core, &io, 0);
+		fx_destroy(test, fx);
+	}
+}
+
 static struct kunit_case pg_init_cases[] = {
 	KUNIT_CASE(test_handler_tables),
 	KUNIT_CASE(test_pg_init_holds_io),
 	KUNIT_CASE(test_pg_init_retries),
 	KUNIT_CASE(test_pg_init_answers),
 	KUNIT_CASE(test_pg_init_done_last_touch),
+	KUNIT_CASE(test_pg_init_delay_after_bypass),
 	{}
 };
 
