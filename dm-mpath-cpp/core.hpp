@@ -35,7 +35,14 @@ struct Path {
 	static constexpr unsigned int kIoTickSlots = 8;
 	static constexpr unsigned int kIosCounter = kIoTickSlots;
 	static constexpr unsigned int kNrCounters = kIoTickSlots + 1;
+	// An I/O is late from this many ticks after the one it was sent in.
+	static constexpr unsigned int kIoLateAge = 5;
 	mpg_counters *counters = nullptr;
+	// I/O timeout, under the target lock: per tick slot, the late I/Os
+	// that already failed this path and must not fail it again.
+	unsigned long excused[kIoTickSlots] = {};
+	bool has_excused = false;
+	void refresh_excused_locked();
 	// For the stats message.
 	Counter errors;
 	unsigned int timeouts = 0;   // under the target lock
@@ -114,6 +121,7 @@ private:
 	void set_queue_if_no_path(bool queue, bool save_old);
 	void arm_nopath_timer_locked();
 	void set_io_timeout(unsigned int msecs);
+	bool path_has_late_io_locked(Path &path, unsigned long tick);
 	void stats(char *result, unsigned int maxlen);
 	int path_action(const char *dev_name, bool fail);
 	int group_action(const char *num_str, int action);

@@ -116,6 +116,66 @@ static void test_io_timeout_fails_late_path(struct kunit *test)
 	fx_destroy(test, fx);
 }
 
+/*
+ * An I/O stuck below the target fails its path once.  When the path is
+ * reinstated (multipathd's checker still gets answers) while that I/O is
+ * still outstanding, it must not fail the path again, however many ticks
+ * it stays there: only new late I/O may.
+ */
+static void test_io_timeout_fails_once_per_io(struct kunit *test)
+{
+	struct fixture *fx = fx_new(test,
+		"3 queue_if_no_path io_timeout_msecs 200 0 1 1 round-robin 0 1 0 8:16", 0);
+	struct mpath_io stuck, io;
+	const char *dev;
+	int tick;
+
+	KUNIT_EXPECT_EQ(test, fx_map_rq(fx, &stuck, &dev), MP_MAPIO_REMAPPED);
+	for (tick = 1; tick <= 5 && !fx->ctx.nr_events; tick++)
+		KUNIT_EXPECT_TRUE(test, mpc_io_check(fx->core));
+	KUNIT_ASSERT_EQ(test, fx->ctx.nr_events, 1U);
+	KUNIT_EXPECT_EQ(test, fx_message(test, fx, "reinstate_path 8:16"), 0);
+	/* A whole turn of the tick ring, and more, with no new I/O. */
+	for (tick = 0; tick < 8 + 8; tick++)
+		KUNIT_EXPECT_TRUE(test, mpc_io_check(fx->core));
+	KUNIT_EXPECT_EQ(test, fx->ctx.nr_events, 2U);
+	KUNIT_EXPECT_EQ(test, fx_message(test, fx, "stats"), 1);
+	KUNIT_EXPECT_STREQ(test, fx->buf,
+			   "8:16 A ios=1 errors=0 timeouts=1 fails=1 reinstates=1\n");
+
+	/* I/O that completes in time, in every slot (the stuck one's too): nothing. */
+	for (tick = 0; tick < 8; tick++) {
+		KUNIT_EXPECT_EQ(test, fx_map_rq(fx, &io, &dev), MP_MAPIO_REMAPPED);
+		mpc_end_io_rq(fx->core, &io, 0);
+		KUNIT_EXPECT_TRUE(test, mpc_io_check(fx->core));
+	}
+	KUNIT_EXPECT_EQ(test, fx->ctx.nr_events, 2U);
+	/* A new I/O stuck in the old one's slot (sent at tick 32) is not excused. */
+	for (tick = 0; tick < 3; tick++)
+		KUNIT_EXPECT_TRUE(test, mpc_io_check(fx->core));
+	KUNIT_EXPECT_EQ(test, fx_map_rq(fx, &io, &dev), MP_MAPIO_REMAPPED);
+	KUNIT_EXPECT_EQ(test, io.tick_slot, stuck.tick_slot);
+	for (tick = 1; tick <= 5; tick++)
+		KUNIT_EXPECT_TRUE(test, mpc_io_check(fx->core));
+	KUNIT_EXPECT_EQ(test, fx->ctx.nr_events, 3U);
+	KUNIT_EXPECT_EQ(test, fx_message(test, fx, "reinstate_path 8:16"), 0);
+
+	/* The stuck I/O ends at last; a new one stuck in its slot fails the path. */
+	mpc_end_io_rq(fx->core, &stuck, 0);
+	mpc_end_io_rq(fx->core, &io, 0);
+	for (tick = 0; tick < 8; tick++)
+		KUNIT_EXPECT_TRUE(test, mpc_io_check(fx->core));
+	KUNIT_EXPECT_EQ(test, fx_map_rq(fx, &stuck, &dev), MP_MAPIO_REMAPPED);
+	for (tick = 1; tick <= 5; tick++)
+		KUNIT_EXPECT_TRUE(test, mpc_io_check(fx->core));
+	KUNIT_EXPECT_EQ(test, fx->ctx.nr_events, 5U);
+	mpc_end_io_rq(fx->core, &stuck, 0);
+	KUNIT_EXPECT_EQ(test, fx_message(test, fx, "stats"), 1);
+	KUNIT_EXPECT_STREQ(test, fx->buf,
+			   "8:16 F ios=11 errors=0 timeouts=3 fails=3 reinstates=2\n");
+	fx_destroy(test, fx);
+}
+
 static void test_stats_counts_errors(struct kunit *test)
 {
 	struct fixture *fx = fx_new(test, "0 0 1 1 round-robin 0 1 0 8:16", 0);
@@ -133,6 +193,7 @@ static void test_stats_counts_errors(struct kunit *test)
 static struct kunit_case io_timeout_cases[] = {
 	KUNIT_CASE(test_io_timeout_tables),
 	KUNIT_CASE(test_io_timeout_fails_late_path),
+	KUNIT_CASE(test_io_timeout_fails_once_per_io),
 	KUNIT_CASE(test_stats_counts_errors),
 	{}
 };
