@@ -4,7 +4,8 @@
 # is failed within the timeout plus one check interval (plus 100 ms for timer
 # jitter), fio keeps running with zero errors, and the PATH_FAILED uevent
 # reaches userspace.  The same run with the feature off shows the latency it
-# saves.
+# saves.  Then one I/O stuck for 8 s on a path that a checker keeps
+# reinstating fails the path once.
 #   timeout.sh MODULE.ko MODE      MODE: rq | bio (multipath queue_mode bio)
 # Paths, all to one loop device: a dm-linear one and a dm-delay one (bio
 # mode); request mode needs blk-mq paths, so there each is a loop device
@@ -126,11 +127,54 @@ run() {
 	dmsetup remove "$map"
 }
 
+# One I/O stuck below the map (8 s in dm-delay, as a SCSI command held
+# until its own timeout) while a multipathd-like checker reinstates the
+# path as soon as it is failed: the I/O fails its path once, not at every
+# reinstatement.
+stuck() {
+	local stuck_ms=8000 feat reader checker rc marker failed_before
+	feat="$((${features%% *} + 2)) ${features#* } io_timeout_msecs $timeout_ms"
+	dmsetup suspend p_slow && dmsetup reload p_slow --table "0 $size delay $base 0 $stuck_ms" &&
+		dmsetup resume p_slow
+	t_check "[$mode] stuck: create a map on the slow path alone" dmsetup create "$map" \
+		--table "0 $size $target $feat 0 1 1 round-robin 0 1 1 $b 1" || return 1
+	wait_for test -b "$dev" 5
+	failed_before=$(grep -c "^PATH_FAILED $b\$" "$work/uevents")
+	marker="timeout.sh: stuck: one read ($mode)"
+	echo "$marker" > /dev/kmsg
+	dd if="$dev" of=/dev/null bs=4k count=1 iflag=direct status=none &
+	reader=$!
+	(
+		while :; do
+			sleep 0.2
+			[ "$(path_state "$map" "$b" 2>/dev/null)" = F ] &&
+				dmsetup message "$map" 0 reinstate_path "$b" 2>/dev/null
+		done
+	) &
+	checker=$!
+	if wait_for "! kill -0 $reader" 30; then
+		wait "$reader"; rc=$?
+	else
+		rc=timeout
+	fi
+	kill "$checker"; wait "$checker" 2>/dev/null
+	t_eq "[$mode] stuck: the read completed once the path answered" 0 "$rc"
+	t_eq "[$mode] stuck: the late I/O failed its path once" 1 \
+		"$(dmesg | sed -n "\|$marker|,\$p" | grep -c "path $b: I/O outstanding for more than")"
+	sleep 1
+	t_eq "[$mode] stuck: one PATH_FAILED uevent for it" 1 \
+		$(($(grep -c "^PATH_FAILED $b\$" "$work/uevents") - failed_before))
+	t_note "stuck: stats: $(dmsetup message "$map" 0 stats 2>&1 | tr '\n' ';')"
+	dmsetup message "$map" 0 fail_if_no_path
+	dmsetup remove "$map"
+}
+
 run off
 run on
 sleep 1
 t_check "[$mode] PATH_FAILED uevent for the slow path reached userspace" \
 	grep -q "^PATH_FAILED $b\$" "$work/uevents" || t_note "uevents: $(cat "$work/uevents")"
+stuck
 t_refused "[$mode] bad timeout refused" dmsetup create "bad_$mode" \
 	--table "0 $size $target 2 io_timeout_msecs 600001 0 1 1 round-robin 0 1 1 $a 1"
 t_done
