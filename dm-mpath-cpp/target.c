@@ -479,7 +479,9 @@ static int mp_ctr_common(struct dm_target *ti, unsigned int argc, char **argv,
 	if (r) {
 		del_timer_sync(&ctx->nopath_timer);
 		del_timer_sync(&ctx->io_timer);
-		ti->error = (char *)args.error;
+		/* Without a reason of ours, dm core's "Unknown error" stays. */
+		if (args.error)
+			ti->error = (char *)args.error;
 		mutex_destroy(&ctx->message_lock);
 		kfree(ctx);
 		return r;

@@ -188,6 +188,10 @@ if [ $uml_ok = 0 ]; then
 			"$uml_dir/dm-mpath-cpp.ko" "$mode" > "$logs/uml-faults-$mode.log" 2>&1
 		count_tap "uml faults $mode" "$logs/uml-faults-$mode.log" $?
 	done
+	# Every allocation of a table load failed in turn (fail-nth).
+	UML_KMEMLEAK=1 "$scripts_dir/uml-run.sh" "$TOP/scripts/scenarios/ctr-faults.sh" \
+		"$uml_dir/dm-mpath-cpp.ko" > "$logs/uml-ctr-faults.log" 2>&1
+	count_tap "uml ctr-faults" "$logs/uml-ctr-faults.log" $?
 	# Per-I/O latency timeout: a stalled then slow path, timeout off and on.
 	for mode in rq bio; do
 		UML_KMEMLEAK=1 "$scripts_dir/uml-run.sh" "$TOP/scripts/scenarios/timeout.sh" \

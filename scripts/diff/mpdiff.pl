@@ -10,6 +10,9 @@
 #       Parses the corpus only (syntax check, case count), runs nothing.
 #   mpdiff.pl observe MAP
 #       Prints what a step's observation shows of MAP (info, table, status...).
+#   mpdiff.pl faults SIZE TABLE
+#       Loads TABLE into a new map once per fault-injection point the load
+#       passes, failing each in turn (fail-nth); prints each load's result.
 #   mpdiff.pl compare A B OUTDIR [LABEL-A LABEL-B]
 #       Compares two transcripts case by case; writes OUTDIR/result (one line
 #       per case: "same NAME" or "diff NAME") and OUTDIR/NNN.diff (unified diff
@@ -108,7 +111,7 @@ use constant {
 	DM_READONLY => 1 << 0,
 };
 my %NR = (create => 3, remove => 4, suspend => 6, status => 7, load => 9,
-	  table => 12, msg => 14);
+	  clear => 10, table => 12, msg => 14);
 
 # dm_ioctl(CMD, name => .., flags => .., data => .., size => ..):
 # returns (errno, header hash, whole buffer); errno 0 on success.
@@ -792,10 +795,62 @@ sub compare {
 	close $res;
 }
 
+# ---------------------------------------------------------------- faults
+
+# Loads TABLE (whole "@TABLE ..." text or multipath arguments on SIZE
+# sectors) into a new map once per fault-injection point it passes: the
+# N-th point of this thread fails (/proc/thread-self/fail-nth), N = 1, 2,
+# ... until a load passes them all.  One line per load: "N errno" or
+# "N ok" (a failure with a fallback, or none injected), each followed by
+# the kernel's "device-mapper: table: ..." lines for it as "log: TEXT"
+# (read as they come: a full run outgrows the log buffer); then "points N".
+sub fault_loads {
+	my ($size, $table) = @_;
+	local $main::SZ = $size;
+	my ($n, $data) = target_specs($table);
+	sysopen(my $kmsg, '/dev/kmsg', O_RDONLY | O_NONBLOCK) or die "/dev/kmsg: $!\n";
+	sysseek($kmsg, 0, SEEK_END);
+	my ($e) = dm_ioctl('create');
+	die 'create: ' . errname($e) . "\n" if $e;
+	for (my $nth = 1; ; $nth++) {
+		sysopen(my $f, '/proc/thread-self/fail-nth', 2) or die "fail-nth: $!\n";
+		syswrite($f, "$nth") or die "fail-nth: $!\n";
+		($e) = dm_ioctl('load', targets => $n, data => $data);
+		sysseek($f, 0, 0);
+		defined sysread($f, my $left, 32) or die "fail-nth: $!\n";
+		$left += 0;
+		syswrite($f, '0');
+		close $f;
+		print "$nth ", ($e ? errname($e) : 'ok'), "\n";
+		while (1) {
+			my $r = sysread($kmsg, my $rec, 16384);
+			next if !defined $r && $!{EPIPE};	# overwritten records
+			last unless $r;
+			print "log: $1\n" if $rec =~ /^[^;]*;(device-mapper: table: [^\n]*)/;
+		}
+		dm_ioctl('clear') unless $e;
+		if ($left) {		# not reached: every point passed
+			print 'points ', $nth - 1, "\n";
+			last;
+		}
+		die "no end after $nth points\n" if $nth >= 5000;
+	}
+	($e) = dm_ioctl('remove');
+	die 'remove: ' . errname($e) . "\n" if $e;
+}
+
 # ---------------------------------------------------------------- main
 
 my $mode = shift // usage();
 if ($mode eq 'compare') { compare(@ARGV); exit 0 }
+if ($mode eq 'faults') {
+	my $size = shift // usage();
+	my $table = shift // usage();
+	sysopen($CTL, '/dev/mapper/control', 2) or die "/dev/mapper/control: $!\n";
+	$| = 1;
+	fault_loads($size, $table);
+	exit 0;
+}
 if ($mode eq 'observe') {
 	$MAP = shift // usage();
 	sysopen($CTL, '/dev/mapper/control', 2) or die "/dev/mapper/control: $!\n";
