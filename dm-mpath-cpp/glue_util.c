@@ -10,6 +10,7 @@
 #include <linux/cpumask.h>
 #include <linux/device-mapper.h>
 #include <linux/percpu.h>
+#include <linux/ratelimit.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
@@ -115,6 +116,41 @@ void mpg_log(enum mpath_log_level level, const char *fmt, ...)
 	va_end(args);
 }
 
+/* Each of mainline's selector modules has its DMWARN_LIMIT call site. */
+static struct ratelimit_state selector_ratelimits[] = {
+	RATELIMIT_STATE_INIT(selector_ratelimits[0], DEFAULT_RATELIMIT_INTERVAL,
+			     DEFAULT_RATELIMIT_BURST),
+	RATELIMIT_STATE_INIT(selector_ratelimits[1], DEFAULT_RATELIMIT_INTERVAL,
+			     DEFAULT_RATELIMIT_BURST),
+	RATELIMIT_STATE_INIT(selector_ratelimits[2], DEFAULT_RATELIMIT_INTERVAL,
+			     DEFAULT_RATELIMIT_BURST),
+	RATELIMIT_STATE_INIT(selector_ratelimits[3], DEFAULT_RATELIMIT_INTERVAL,
+			     DEFAULT_RATELIMIT_BURST),
+};
+static const char *const selector_ratelimit_names[] = {
+	"round-robin", "queue-length", "service-time", "io-affinity",
+};
+static_assert(ARRAY_SIZE(selector_ratelimits) == ARRAY_SIZE(selector_ratelimit_names));
+
+void mpg_selector_warn(const char *selector, int ratelimited, const char *fmt, ...)
+{
+	struct ratelimit_state *rs = &selector_ratelimits[0];
+	struct va_format vaf;
+	va_list args;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(selector_ratelimit_names); i++)
+		if (!strcmp(selector, selector_ratelimit_names[i]))
+			rs = &selector_ratelimits[i];
+	if (ratelimited && !__ratelimit(rs))
+		return;
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	pr_warn(DM_NAME ": multipath %s: %pV\n", selector, &vaf);
+	va_end(args);
+}
+
 int mpg_scnprintf(char *buf, unsigned long size, const char *fmt, ...)
 {
 	va_list args;
@@ -205,7 +241,9 @@ void mpg_cpumask_free(struct mpg_cpumask *mask)
 
 unsigned int mpg_cpumask_next(int cpu, const struct mpg_cpumask *mask)
 {
-	return cpumask_next(cpu, (const struct cpumask *)mask);
+	unsigned int next = cpumask_next(cpu, (const struct cpumask *)mask);
+
+	return next < nr_cpumask_bits ? next : MPG_CPU_NONE;
 }
 
 int mpg_cpumask_scnprintf(char *buf, unsigned long size, const struct mpg_cpumask *mask)

@@ -105,7 +105,7 @@ int Selector::add_repeat_count(PathSelectorState &state, ArgSet args, unsigned i
 		return -kEINVAL;
 	}
 	if (clamp && state.repeat_count > 1) {
-		mpg_log(MP_LOG_WARN, "repeat_count > 1 is deprecated, using 1 instead");
+		mpg_selector_warn(name(), true, "repeat_count > 1 is deprecated, using 1 instead");
 		state.repeat_count = 1;
 	}
 	return 0;
@@ -127,10 +127,16 @@ int Selector::add_io_affinity(PathSelectorState &state, unsigned int index, ArgS
 				       : "io-affinity ps: invalid cpumask";
 		return r == -kENOMEM ? r : -kEINVAL;
 	}
-	for (unsigned int cpu = mpg_cpumask_next(-1, state.cpumask); cpu < nr_cpus_;
+	for (unsigned int cpu = mpg_cpumask_next(-1, state.cpumask); cpu != MPG_CPU_NONE;
 	     cpu = mpg_cpumask_next(static_cast<int>(cpu), state.cpumask)) {
+		if (cpu >= nr_cpus_) {
+			mpg_selector_warn(name(), true, "Ignoring mapping for CPU %u. Max CPU is %u",
+					  cpu, nr_cpus_);
+			break;
+		}
 		if (cpu_map_[cpu]) {
-			mpg_log(MP_LOG_WARN, "CPU mapping for %u exists. Ignoring.", cpu);
+			mpg_selector_warn(name(), false, "CPU mapping for %u exists. Ignoring.",
+					  cpu);
 			continue;
 		}
 		cpu_map_[cpu] = index + 1;

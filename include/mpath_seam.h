@@ -97,6 +97,13 @@ void *mpg_alloc(unsigned long size) MPATH_NOEXCEPT;	/* process context, zeroed *
 void mpg_free(const void *ptr) MPATH_NOEXCEPT;
 void mpg_log(enum mpath_log_level level, const char *fmt, ...) MPATH_NOEXCEPT
 	__attribute__((format(printf, 2, 3)));
+/*
+ * A path selector's warning, as mainline's dm-ps-<selector>.c prints it:
+ * "device-mapper: multipath <selector>: ...".  ratelimited: like its
+ * DMWARN_LIMIT (one rate limit per selector), else like its DMWARN.
+ */
+void mpg_selector_warn(const char *selector, int ratelimited, const char *fmt, ...) MPATH_NOEXCEPT
+	__attribute__((format(printf, 3, 4)));
 int mpg_scnprintf(char *buf, unsigned long size, const char *fmt, ...) MPATH_NOEXCEPT
 	__attribute__((format(printf, 3, 4)));
 /* The kernel's "%u%c" sscanf idiom, so numbers parse exactly as in mainline. */
@@ -114,7 +121,12 @@ int mpg_cpu_to_node(unsigned int cpu) MPATH_NOEXCEPT;
 /* cpumask_parse() into a new mask; -EINVAL or -ENOMEM on failure. */
 int mpg_cpumask_parse(const char *str, struct mpg_cpumask **mask) MPATH_NOEXCEPT;
 void mpg_cpumask_free(struct mpg_cpumask *mask) MPATH_NOEXCEPT;
-/* Next set CPU after cpu (-1 to start); >= mpg_nr_cpu_ids() when done. */
+/*
+ * Next set CPU after cpu (-1 to start), MPG_CPU_NONE when done.  A mask
+ * may name CPUs at or above mpg_nr_cpu_ids() (cpumask_parse() accepts
+ * every bit of NR_CPUS on kernels without CPUMASK_OFFSTACK).
+ */
+#define MPG_CPU_NONE (~0U)
 unsigned int mpg_cpumask_next(int cpu, const struct mpg_cpumask *mask) MPATH_NOEXCEPT;
 /* "%*pb " of the mask, as mainline's io-affinity status prints it. */
 int mpg_cpumask_scnprintf(char *buf, unsigned long size,

@@ -388,7 +388,6 @@ sub log_lines {		# compared kernel log and uevent lines
 		next if $lvl == 7;				# KERN_DEBUG (DMDEBUG tracing)
 		next unless $t =~ /^device-mapper: /;
 		next if $t =~ /: version \S+ loaded$|: targets .* ready$/;
-		$t =~ s/^device-mapper: multipath[^:]*:/device-mapper: multipath:/;
 		push @o, 'kmsg: ' . norm($t);
 	}
 	# Events batched by one trigger_event run come out newest first: order

@@ -167,6 +167,19 @@ void mpg_log(enum mpath_log_level level, const char *fmt, ...)
 		fprintf(stderr, "mpath log %d: %s\n", level, buf);
 }
 
+void mpg_selector_warn(const char *selector, int ratelimited, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (ug_verbose)
+		fprintf(stderr, "mpath %s warning%s: %s\n", selector,
+			ratelimited ? " (rate-limited)" : "", buf);
+}
+
 static int vscnprintf_k(char *buf, unsigned long size, const char *fmt, va_list ap)
 {
 	int i = vsnprintf(buf, size, fmt, ap);
@@ -371,7 +384,7 @@ unsigned int mpg_cpumask_next(int cpu, const struct mpg_cpumask *mask)
 	for (unsigned int c = (unsigned int)(cpu + 1); c < UG_NR_CPUS; c++)
 		if (mask->bits & (1U << c))
 			return c;
-	return UG_NR_CPUS;
+	return MPG_CPU_NONE;
 }
 
 /* "%*pb " with nr_cpu_ids bits: one chunk of 6 bits, two hex digits. */

@@ -74,6 +74,24 @@ for c in "${selector_cases[@]}"; do
 		"0 $sectors $target 2 0 0 0 1 1 $idle" "$(dmsetup status "$map")"
 done
 
+# --- io-affinity: a CPU past the possible ones ends the mask, with a log line ---
+# Only kernels whose masks have bits past nr_cpu_ids (no CPUMASK_OFFSTACK,
+# NR_CPUS above the CPU count: the SMP debug kernel) can be given one.
+ncpu=$(($(sed 's/.*[-,]//' /sys/devices/system/cpu/possible) + 1))
+marker="basic.sh: io-affinity mask past CPU $((ncpu - 1)) ($mode)"
+echo "$marker" > /dev/kmsg
+t_refused "[$mode] io-affinity: a mask of CPU $ncpu only is refused" dmsetup create "aff_$mode" \
+	--table "0 $sectors $target $features 0 1 1 io-affinity 0 1 1 $a $(printf '%x' $((1 << ncpu)))"
+aff_log=$(dmesg | sed -n "\|$marker|,\$p")
+if grep -q 'io-affinity ps: invalid cpumask' <<<"$aff_log"; then
+	t_skip "[$mode] io-affinity: mainline's log line for CPU $ncpu" \
+		"this kernel's cpumasks end at CPU $((ncpu - 1))"
+else
+	t_check "[$mode] io-affinity: mainline's log line for CPU $ncpu" grep -qF \
+		"device-mapper: multipath io-affinity: Ignoring mapping for CPU $ncpu. Max CPU is $ncpu" \
+		<<<"$aff_log"
+fi
+
 # --- data written through the map reads back the same everywhere ---
 work=$(mktemp -d)
 head -c $((4 << 20)) /dev/urandom > "$work/data"
