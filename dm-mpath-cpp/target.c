@@ -532,6 +532,14 @@ static int mp_map_bio(struct dm_target *ti, struct bio *bio)
 	struct mpg_ctx *ctx = ti->private;
 	struct mpg_bio_io *pb = bio_io(bio);
 
+	/*
+	 * Paths are addressed like dm-linear's device: sector 0 of a path is
+	 * the target's first sector, which is what iterate_devices tells dm
+	 * core (so it checks the path is large enough).  multipath is a
+	 * singleton at sector 0: this changes nothing for it.  Before the
+	 * record, so that a retry keeps the remapped sector.
+	 */
+	bio->bi_iter.bi_sector = dm_target_offset(ti, bio->bi_iter.bi_sector);
 	bio_record(&pb->record, bio);
 	return mpc_map_bio(ctx->core, bio, &pb->io);
 }
