@@ -10,6 +10,7 @@
  *   bio_multipath  bio-based only; may appear several times in one table
  */
 #include <linux/bio.h>
+#include <linux/delay.h>
 #include <linux/blk-mq.h>
 #include <linux/blkdev.h>
 #include <linux/device-mapper.h>
@@ -106,6 +107,18 @@ static unsigned int io_timeout_msecs;
 module_param(io_timeout_msecs, uint, 0644);
 MODULE_PARM_DESC(io_timeout_msecs,
 		 "Fail a path with an I/O outstanding longer than this, for tables without the io_timeout_msecs feature (0 = off, max 600000)");
+
+#ifdef CONFIG_DM_DEBUG
+/*
+ * Test hook of debug kernels: the end of every pg_init (its wake-up of a
+ * suspend waiting for it) is held back this long, to widen the window in
+ * which a destructor racing with it could free the target
+ * (scripts/scenarios/pg-init-race.sh).  Busy-waits: 0 outside tests.
+ */
+static unsigned int debug_pg_init_end_delay_ms;
+module_param(debug_pg_init_end_delay_ms, uint, 0644);
+MODULE_PARM_DESC(debug_pg_init_end_delay_ms, "Test hook (DM_DEBUG kernels): delay at the end of each pg_init, in ms");
+#endif
 
 /* Re-maps parked bios; WQ_MEM_RECLAIM so it runs under memory pressure. */
 static struct workqueue_struct *kick_wq;
@@ -258,6 +271,12 @@ void mpg_pg_init_wait(struct mpg_ctx *ctx)
 
 void mpg_pg_init_wake(struct mpg_ctx *ctx)
 {
+#ifdef CONFIG_DM_DEBUG
+	unsigned int delay = READ_ONCE(debug_pg_init_end_delay_ms);
+
+	if (delay)
+		mdelay(delay);
+#endif
 	wake_up(&ctx->pg_init_wait);
 }
 
