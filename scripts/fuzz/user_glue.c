@@ -155,29 +155,37 @@ long mpg_counters_sum(const struct mpg_counters *counters, unsigned int idx)
 
 /* ---- text ---- */
 
-void mpg_log(enum mpath_log_level level, const char *fmt, ...)
+/*
+ * Every log line is formatted (so the sanitizers see its arguments used)
+ * and reaches stderr only with verbose output: "mpath WHAT: TEXT".
+ */
+static void ug_vlog(const char *what, const char *fmt, va_list ap)
 {
 	char buf[512];
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (ug_verbose)
+		fprintf(stderr, "mpath %s: %s\n", what, buf);
+}
+
+void mpg_log(enum mpath_log_level level, const char *fmt, ...)
+{
+	static const char *const levels[] = { "error", "warning", "info" };
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	ug_vlog(levels[level], fmt, ap);
 	va_end(ap);
-	if (ug_verbose)
-		fprintf(stderr, "mpath log %d: %s\n", level, buf);
 }
 
 void mpg_selector_warn(const char *selector, int ratelimited, const char *fmt, ...)
 {
-	char buf[512];
 	va_list ap;
 
+	(void)ratelimited;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	ug_vlog(selector, fmt, ap);
 	va_end(ap);
-	if (ug_verbose)
-		fprintf(stderr, "mpath %s warning%s: %s\n", selector,
-			ratelimited ? " (rate-limited)" : "", buf);
 }
 
 static int vscnprintf_k(char *buf, unsigned long size, const char *fmt, va_list ap)
