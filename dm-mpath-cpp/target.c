@@ -10,9 +10,9 @@
  *   bio_multipath  bio-based only; may appear several times in one table
  */
 #include <linux/bio.h>
-#include <linux/delay.h>
 #include <linux/blk-mq.h>
 #include <linux/blkdev.h>
+#include <linux/delay.h>
 #include <linux/device-mapper.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -555,10 +555,12 @@ static int mp_map_bio(struct dm_target *ti, struct bio *bio)
 	 * Paths are addressed like dm-linear's device: sector 0 of a path is
 	 * the target's first sector, which is what iterate_devices tells dm
 	 * core (so it checks the path is large enough).  multipath is a
-	 * singleton at sector 0: this changes nothing for it.  Before the
-	 * record, so that a retry keeps the remapped sector.
+	 * singleton at sector 0: this changes nothing for it.  An empty flush
+	 * carries no sector to remap (as in dm-linear).  Before the record,
+	 * so that a retry keeps the remapped sector.
 	 */
-	bio->bi_iter.bi_sector = dm_target_offset(ti, bio->bi_iter.bi_sector);
+	if (bio_sectors(bio))
+		bio->bi_iter.bi_sector = dm_target_offset(ti, bio->bi_iter.bi_sector);
 	bio_record(&pb->record, bio);
 	return mpc_map_bio(ctx->core, bio, &pb->io);
 }

@@ -128,8 +128,9 @@ $half $((sectors - half)) $target $tfeatures 0 1 1 $(group "${mm[2]}" "${mm[3]}"
 8192 $sectors $target $paths4" || { t_done; exit 1; }
 	wait_for test -b "$dev" 5
 	head -c $((1 << 20)) /dev/urandom > "$work/pattern"
-	t_check "[$mode] write the map's last MiB" dd if="$work/pattern" of="$dev" bs=64k \
-		seek=$(((8192 + sectors) * 512 / 65536 - 16)) oflag=direct status=none
+	# conv=fsync: an empty flush reaches the target at sector 8192 too.
+	t_check "[$mode] write the map's last MiB, then flush" dd if="$work/pattern" of="$dev" bs=64k \
+		seek=$(((8192 + sectors) * 512 / 65536 - 16)) oflag=direct conv=fsync status=none
 	for i in 0 1 2 3; do
 		t_check "[$mode] the LUN's last MiB holds it, through path $((i + 1))" \
 			part_on_disk "$i" 0 $((sectors * 512 - (1 << 20))) $((1 << 20))
