@@ -8,7 +8,7 @@ packages=(
 	build-essential g++ make bc flex bison libelf-dev libssl-dev rsync
 	linux-source-6.1 linux-headers-amd64 sparse
 	busybox-static kmod dmsetup fio cpio gzip xz-utils util-linux
-	qemu-system-x86 sg3-utils
+	qemu-system-x86 sg3-utils strace
 	clang-14 libclang-rt-14-dev
 )
 

@@ -70,6 +70,15 @@ else
 		"$logs/uml-no-userspace.log"
 fi
 
+# The UML kernel's FP register transfers use exactly the host's XSAVE area
+# (CPUID leaf 0xD), whatever its size: 2696 bytes hard-coded would be
+# refused on AMX hosts (scripts/kernel-patches/).
+if "$scripts_dir/uml-xstate-check.sh" > "$logs/uml-xstate.log" 2>&1; then
+	result ok "UML: $(tail -n 1 "$logs/uml-xstate.log")"
+else
+	result fail "UML: FP register transfers of the host's XSAVE size" "$logs/uml-xstate.log"
+fi
+
 phase "SMP debug kernel (x86_64, for QEMU -smp 2)"
 if "$scripts_dir/kernel-build.sh" smp > "$logs/smp-kernel.log" 2>&1; then
 	result ok "SMP debug kernel built or reused"
