@@ -10,6 +10,7 @@
  *   bio_multipath  bio-based only; may appear several times in one table
  */
 #include <linux/bio.h>
+#include <linux/blk-integrity.h>	/* bio_integrity(): linux/bio-integrity.h since 6.12 */
 #include <linux/blk-mq.h>
 #include <linux/blkdev.h>
 #include <linux/delay.h>
