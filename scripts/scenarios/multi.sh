@@ -101,10 +101,14 @@ $half $((sectors - half)) $target $tfeatures 0 1 1 $(group "${mm[2]}" "${mm[3]}"
 	# Each target addresses its paths from their sector 0, as dm-linear
 	# does: the first half of the write ends the LUN's first half, the
 	# second half starts the LUN (one LUN under all four paths here).
-	t_check "[$mode] data before the boundary is right, through path 2" \
-		part_on_disk 1 0 $((half * 512 - (512 << 10))) $((512 << 10))
-	t_check "[$mode] data after the boundary is at the start of the second target's paths" \
-		part_on_disk 3 $((512 << 10)) 0 $((512 << 10))
+	for i in 0 1; do
+		t_check "[$mode] data before the boundary is right, through path $((i + 1))" \
+			part_on_disk "$i" 0 $((half * 512 - (512 << 10))) $((512 << 10))
+	done
+	for i in 2 3; do
+		t_check "[$mode] data after the boundary starts the second target's path $((i + 1))" \
+			part_on_disk "$i" $((512 << 10)) 0 $((512 << 10))
+	done
 	dmsetup message "$map" "$half" fail_path "${mm[3]}"
 	dmsetup message "$map" "$half" fail_if_no_path
 	t_refused "[$mode] first half still works, second half fails without queueing" \
