@@ -48,7 +48,11 @@ fi
 # whether or not our module ever loaded), and records made by the boot task
 # (swapper, kernel_init) are the kernel's own (its freed __init code shows as
 # unresolved addresses, which the filter would otherwise count).
-KML_EXCLUDE=${KMEMLEAK_EXCLUDE-'\] (alloc_vmap_area|__get_vm_area_node)[.+]|\] __kmalloc_node[.+][^\n]*\n[^\n]*\] __vmalloc_node_range[.+]|comm "modprobe"|comm "swapper|\] kernel_init[.+]'}
+# ctr-faults.sh fails every allocation of a table load in turn from its
+# perl loader; scsi_dh_alua's attach then sometimes leaves a port group
+# (allocated in alua_initialize) unreferenced: its own error handling,
+# under the scsi_dh_attach() call that mainline's constructor makes too.
+KML_EXCLUDE=${KMEMLEAK_EXCLUDE-'\] (alloc_vmap_area|__get_vm_area_node)[.+]|\] __kmalloc_node[.+][^\n]*\n[^\n]*\] __vmalloc_node_range[.+]|comm "modprobe"|comm "swapper|\] kernel_init[.+]|comm "perl".*\] alua_initialize[.+]'}
 export KML_FILTER KML_EXCLUDE
 awk -v who="$who" '
 	function flush() {
