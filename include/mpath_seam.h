@@ -229,7 +229,7 @@ enum mpath_clone_result mpg_rq_clone(struct request *rq, struct mpg_dev *dev,
 
 int mpg_blk_path_error(unsigned char status) MPATH_NOEXCEPT;
 
-/* ---- the core, for the glue (core.cpp, table.cpp) ---- */
+/* ---- the core, for the glue (core/entry.cpp) ---- */
 
 struct mpc_create_args {
 	struct mpg_ctx *ctx;

@@ -23,8 +23,11 @@ debian_headers_dir() {
 	[ -n "$abi" ] && echo "/usr/src/$abi"
 }
 
-# The C++ core as the userspace builds (fuzzers, core-bench) compile it:
-# runtime.cpp (operator new/delete onto the kernel allocator) is kernel-only,
-# and the flags are those of the freestanding subset the module uses.
-USER_CORE=(api core io pg_init selector table)
+# The C++ core as the userspace builds (fuzzers, core-bench) compile it: its
+# sources relative to dm-mpath-cpp/core/, without runtime.cpp (operator
+# new/delete onto the kernel allocator, kernel-only); the flags are those of
+# the freestanding subset the module uses.  user_core_obj names an object.
+mapfile -t USER_CORE < <(cd "$TOP/dm-mpath-cpp/core" &&
+	find . -name '*.cpp' ! -name runtime.cpp -printf '%P\n' | sed 's/\.cpp$//' | sort)
+user_core_obj() { echo "${1//\//_}.o"; }
 USER_CXXFLAGS=(-std=gnu++20 -fno-exceptions -fno-rtti)

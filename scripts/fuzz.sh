@@ -47,7 +47,7 @@ build() {
 	need_tools
 	mkdir -p "$OUT/obj"
 	local stamp sum
-	sum=$( { cat "$TOP"/dm-mpath-cpp/*.cpp "$TOP"/dm-mpath-cpp/*.hpp "$TOP/include/mpath_seam.h" \
+	sum=$( { find "$TOP/dm-mpath-cpp/core" -type f | sort | xargs cat; cat "$TOP/include/mpath_seam.h" \
 		"$FUZZ"/*.c "$FUZZ"/*.h "$FUZZ"/*.cpp "$0" "$TOP/scripts/common.sh"; "$CLANGXX" --version; } | sha1sum)
 	stamp=$OUT/.stamp
 	if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sum" ] &&
@@ -58,8 +58,8 @@ build() {
 	rm -f "$stamp"
 	local f pids=() ok=1
 	for f in "${USER_CORE[@]}"; do
-		"$CLANGXX" "${CXXFLAGS[@]}" "${CFLAGS_COMMON[@]}" -c "$TOP/dm-mpath-cpp/$f.cpp" \
-			-o "$OUT/obj/$f.o" & pids+=($!)
+		"$CLANGXX" "${CXXFLAGS[@]}" "${CFLAGS_COMMON[@]}" -c "$TOP/dm-mpath-cpp/core/$f.cpp" \
+			-o "$OUT/obj/$(user_core_obj "$f")" & pids+=($!)
 	done
 	# The inspector reads the core's private state: no access control.
 	"$CLANGXX" "${CXXFLAGS[@]}" "${CFLAGS_COMMON[@]}" -fno-access-control \
@@ -71,7 +71,8 @@ build() {
 	for f in "${pids[@]}"; do wait "$f" || ok=0; done
 	[ $ok = 1 ] || die "compiling the fuzz harnesses failed"
 	local common=() h
-	for f in "${USER_CORE[@]}" inspect user_glue fuzz_common; do common+=("$OUT/obj/$f.o"); done
+	for f in "${USER_CORE[@]}"; do common+=("$OUT/obj/$(user_core_obj "$f")"); done
+	for f in inspect user_glue fuzz_common; do common+=("$OUT/obj/$f.o"); done
 	for h in "${HARNESSES[@]}"; do
 		"$CLANGXX" -fsanitize=fuzzer,address,undefined "${common[@]}" "$OUT/obj/fuzz_$h.o" \
 			-o "$OUT/fuzz_$h" || die "linking fuzz_$h failed"

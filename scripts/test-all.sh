@@ -112,7 +112,7 @@ ctor_probe() {
 	local dir=$CACHE/ctor-probe log=$logs/build-ctor-probe.log
 	rm -rf "$dir" && mkdir -p "$dir"
 	cp -r "$TOP/Kbuild" "$TOP/include" "$TOP/dm-mpath-cpp" "$dir/"
-	cat > "$dir/dm-mpath-cpp/ctor_probe.cpp" <<'PROBE'
+	cat > "$dir/dm-mpath-cpp/core/ctor_probe.cpp" <<'PROBE'
 struct Probe {
 	Probe();
 	int v;
@@ -120,7 +120,7 @@ struct Probe {
 Probe::Probe() : v(1) {}
 Probe probe_object;
 PROBE
-	echo 'dm-mpath-cpp-y += dm-mpath-cpp/ctor_probe.o' >> "$dir/Kbuild"
+	echo 'dm-mpath-cpp-y += dm-mpath-cpp/core/ctor_probe.o' >> "$dir/Kbuild"
 	if make -C "$(debian_headers_dir)" M="$dir" modules > "$log" 2>&1; then
 		result fail "build refuses static constructors (probe object accepted)" "$log"
 	elif grep -q "has static constructors" "$log"; then

@@ -13,8 +13,9 @@ mkdir -p "$out"
 flags=(-O2 -g -I"$TOP/include" -I"$FUZZ")
 objs=()
 for f in "${USER_CORE[@]}"; do
-	"$CXX" "${USER_CXXFLAGS[@]}" "${flags[@]}" -c "$TOP/dm-mpath-cpp/$f.cpp" -o "$out/$f.o"
-	objs+=("$out/$f.o")
+	"$CXX" "${USER_CXXFLAGS[@]}" "${flags[@]}" -c "$TOP/dm-mpath-cpp/core/$f.cpp" \
+		-o "$out/$(user_core_obj "$f")"
+	objs+=("$out/$(user_core_obj "$f")")
 done
 # The inspector reads the core's private state (fuzz_common's invariants).
 "$CXX" "${USER_CXXFLAGS[@]}" -fno-access-control "${flags[@]}" \

@@ -24,7 +24,7 @@ struct fz_target {
 /* The module parameter io_timeout_msecs the constructor gets. */
 extern unsigned int fz_module_io_timeout;
 
-/* The constructor as target.c calls it; 0 or its error.  A refusal must
+/* The constructor as glue/target.c calls it; 0 or its error.  A refusal must
  * leave no device reference and no activation behind. */
 int fz_create(struct fz_target *t, const char *table, int bio_only);
 /* mp_dtr(): flush pg_init, destroy; every reference must be dropped. */

@@ -5,7 +5,7 @@
  * (opcode, argument): path and group messages, I/O started (map), ended
  * (success, path error, other error), released or re-dispatched, pg_init
  * work and handler answers, suspend/resume, timers, clock and CPU changes.
- * dm core and the glue are modelled as target.c and dm-rq/dm-bio use the
+ * dm core and the glue are modelled as glue/target.c and dm-rq/dm-bio use the
  * core: which I/O may be mapped when, what happens to parked, requeued and
  * pushed-back I/O.
  *
@@ -351,7 +351,7 @@ static void message(struct run *r, const char *fmt, ...)
 	va_list ap;
 
 	if (r->phase == SUSPENDED)
-		return;	/* target.c answers -EBUSY without asking the core */
+		return;	/* glue/target.c answers -EBUSY without asking the core */
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);

@@ -2,9 +2,9 @@
 //
 // Read-only view of the core's state (inspect.h).  Compiled with
 // -fno-access-control: it reads Multipath's private members directly, so
-// the core carries no test-only accessor.  It includes only core.hpp (no
+// the core carries no test-only accessor.  It includes only multipath.hpp (no
 // C++ library) and allocates through the glue-independent C allocator.
-#include "../../dm-mpath-cpp/core.hpp"
+#include "../../dm-mpath-cpp/core/multipath.hpp"
 #include "inspect.h"
 
 extern "C" void *calloc(size_t n, size_t size) noexcept;

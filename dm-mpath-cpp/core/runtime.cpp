@@ -3,7 +3,7 @@
 // The C++ runtime pieces a freestanding kernel module needs.  Allocation goes
 // to the kernel allocator through the glue; it is only used while a table is
 // constructed (process context, may sleep), never for I/O.
-#include "util.hpp"
+#include "base/freestanding.hpp"
 
 void *operator new(size_t size) noexcept
 {

@@ -17,7 +17,9 @@
 // uses.
 #pragma once
 
-#include "util.hpp"
+#include "../base/args.hpp"
+#include "../base/atomic.hpp"
+#include "../base/emitter.hpp"
 
 namespace mpath {
 

@@ -12,4 +12,4 @@ atomic_t fake_live_allocs = ATOMIC_INIT(0);
 			atomic_add(delta, &fake_live_allocs);		\
 	} while (0)
 
-#include "../dm-mpath-cpp/glue_util.c"
+#include "../dm-mpath-cpp/glue/kernel_services.c"

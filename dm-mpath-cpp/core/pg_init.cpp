@@ -5,7 +5,7 @@
 // every usable path of the group was activated; a handler's answer may retry
 // the activation (pg_init_retries, pg_init_delay_msecs), bypass the group or
 // fail the path.
-#include "core.hpp"
+#include "multipath.hpp"
 
 namespace mpath {
 
@@ -150,29 +150,3 @@ void Multipath::flush_pg_init()
 }
 
 } // namespace mpath
-
-using mpath::to_core;
-
-extern "C" {
-
-void mpc_activate_path(mpc_core *core, mpc_path *path, mpg_activation *act) noexcept
-{
-	to_core(core)->activate_path(*reinterpret_cast<mpath::Path *>(path), act);
-}
-
-void mpc_pg_init_done(mpc_core *core, mpc_path *path, int result) noexcept
-{
-	to_core(core)->pg_init_done(*reinterpret_cast<mpath::Path *>(path), result);
-}
-
-int mpc_pg_init_idle(mpc_core *core) noexcept
-{
-	return to_core(core)->pg_init_idle();
-}
-
-void mpc_flush_pg_init(mpc_core *core) noexcept
-{
-	to_core(core)->flush_pg_init();
-}
-
-} // extern "C"

@@ -23,7 +23,7 @@
 static_assert(MP_STS_RESOURCE == (__force int)BLK_STS_RESOURCE);
 static_assert(MP_STS_IOERR == (__force int)BLK_STS_IOERR);
 
-/* The KUnit build counts live allocations to find leaks (kunit/glue_util.c). */
+/* The KUnit build counts live allocations to find leaks (kunit/kernel_services.c). */
 #ifndef mpg_count_alloc
 #define mpg_count_alloc(ptr, delta) do { } while (0)
 #endif

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// The per-I/O latency timeout (not in mainline): a tick counts the I/Os in
+// flight per path by the tick they were sent in, and fails a path that holds
+// one older than the timeout.
+#include "multipath.hpp"
+
+namespace mpath {
+
+// Starts, re-times or stops the check (0: off).
+void Multipath::set_io_timeout(unsigned int msecs)
+{
+	write_once(io_timeout_ms_, msecs);
+	if (msecs)
+		mpg_io_check_start(ctx_, io_check_period(msecs));
+	else
+		mpg_io_check_stop(ctx_);
+}
+
+// One tick: a path with an I/O sent at least four ticks ago (a whole
+// timeout) that has not completed is failed, so new I/O avoids it.  The late
+// I/O itself is left to complete (or fail) from below: only then is it safe
+// to complete it to the caller, whose pages the device may still touch.
+bool Multipath::io_check()
+{
+	unsigned int timeout = read_once(io_timeout_ms_);
+
+	if (!timeout)
+		return false;
+
+	LockGuard guard(ctx_);
+	unsigned long tick = io_tick_ + 1;
+
+	write_once(io_tick_, tick);
+	for (unsigned int g = 0; g < nr_groups_; g++) {
+		for (unsigned int i = 0; i < groups_[g].nr_paths; i++) {
+			Path &path = groups_[g].paths[i];
+
+			if (path.active && path_has_late_io_locked(path, tick)) {
+				mpg_log(MP_LOG_WARN, "path %s: I/O outstanding for more than %u ms",
+					mpg_dev_name(path.dev), timeout);
+				path.timeouts++;
+				fail_path_locked(path);
+			}
+		}
+	}
+	return true;
+}
+
+// Is an I/O that was sent at least five ticks ago (a whole timeout) still
+// outstanding, and not one that failed the path before?  If so, the late
+// I/Os are excused from now on: each fails its path once, however long it
+// stays stuck below us (multipathd reinstates a path whose checker still
+// answers).
+bool Multipath::path_has_late_io_locked(Path &path, unsigned long tick)
+{
+	long late[Path::kIoTickSlots - Path::kIoLateAge];
+	bool found = false;
+
+	path.refresh_excused_locked();
+	// Slots of ticks tick-5 .. tick-7; the newer ones are young.  Only
+	// completions still change an old slot, so its sum can only be too
+	// high by I/Os late anyway, never too low.
+	for (unsigned int age = Path::kIoLateAge; age < Path::kIoTickSlots; age++) {
+		unsigned int slot = (tick - age) % Path::kIoTickSlots;
+		long sum = mpg_counters_sum(path.counters, slot);
+
+		late[age - Path::kIoLateAge] = sum;
+		if (sum > static_cast<long>(path.excused[slot]))
+			found = true;
+	}
+	if (!found)
+		return false;
+	for (unsigned int age = Path::kIoLateAge; age < Path::kIoTickSlots; age++) {
+		unsigned int slot = (tick - age) % Path::kIoTickSlots;
+		long sum = late[age - Path::kIoLateAge];
+
+		if (sum > static_cast<long>(path.excused[slot]))
+			path.excused[slot] = static_cast<unsigned long>(sum);
+	}
+	path.has_excused = true;
+	return true;
+}
+
+// An excused count only falls: by what the slot's sum shows completed.  A
+// slot that holds new I/O beside excused I/O that has ended keeps the count
+// until the sum drops, which may let one such new I/O go unnoticed for a
+// while; it never fails a path twice for one I/O.
+void Path::refresh_excused_locked()
+{
+	bool any = false;
+
+	if (!has_excused)
+		return;
+	for (unsigned int slot = 0; slot < kIoTickSlots; slot++) {
+		long sum;
+
+		if (!excused[slot])
+			continue;
+		sum = mpg_counters_sum(counters, slot);
+		if (sum < static_cast<long>(excused[slot]))
+			excused[slot] = sum > 0 ? static_cast<unsigned long>(sum) : 0;
+		any |= excused[slot] != 0;
+	}
+	has_excused = any;
+}
+
+} // namespace mpath

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// The one decision point of both I/O units: Multipath::map() and end_io(),
+// instantiated for each unit by entry.cpp.  Mainline writes this logic twice
+// (multipath_map_bio/multipath_clone_and_map, multipath_end_io[_bio]).
+#pragma once
+
+#include "multipath.hpp"
+
+namespace mpath {
+
+// The I/O mapped to io.path completed, or will not be issued after all.
+inline void end_path_io(mpath_io &io)
+{
+	Path *path = reinterpret_cast<Path *>(io.path);
+
+	if (path) {
+		path->pg->selector.end_io(path->selector_state, io.nr_bytes, io.start_ns);
+		if (io.tick_slot)
+			mpg_counters_add(path->counters, io.tick_slot - 1, -1);
+		io.path = nullptr;
+	}
+}
+
+// Maps one I/O: picks a path, or waits for one, or pushes the I/O back to dm
+// core during a noflush suspend, or fails it.
+template <typename Unit>
+int Multipath::map(Unit &unit, mpath_io &io)
+{
+	unsigned int nr_bytes = unit.bytes();
+	Path *path = choose_path_fast(nr_bytes);
+
+	io.path = nullptr;
+	io.nr_bytes = nr_bytes;
+	if (!path) {
+		LockGuard guard(ctx_);
+
+		path = choose_path_locked(nr_bytes);
+		if (!path) {
+			if (queue_if_no_path_)
+				return unit.wait_for_path_locked(ctx_);
+			if (mpg_noflush_suspending(ctx_))
+				return Unit::kMapPushBack;
+			return MP_MAPIO_KILL;
+		}
+		// The group's hardware handler must activate it first.
+		if (queue_io_ || pg_init_required_) {
+			pg_init_all_paths_locked();
+			return unit.wait_for_path_locked(ctx_);
+		}
+	}
+
+	switch (unit.remap(path->dev)) {
+	case MP_CLONE_OK: {
+		Selector &selector = path->pg->selector;
+
+		io.path = reinterpret_cast<mpc_path *>(path);
+		io.start_ns = selector.times_io() ? mpg_now_ns() : 0;
+		selector.start_io(path->selector_state, nr_bytes);
+		io.tick_slot = 0;
+		if (read_once(io_timeout_ms_)) {
+			unsigned int slot = read_once(io_tick_) % Path::kIoTickSlots;
+
+			// One glue call for both: the timeout's cost is one this_cpu_inc.
+			mpg_counters_inc2(path->counters, Path::kIosCounter, slot);
+			io.tick_slot = slot + 1;
+		} else {
+			mpg_counters_add(path->counters, Path::kIosCounter, 1);
+		}
+		return MP_MAPIO_REMAPPED;
+	}
+	case MP_CLONE_BUSY:
+		return MP_MAPIO_REQUEUE;
+	case MP_CLONE_DEAD:
+		break;
+	}
+	LockGuard guard(ctx_);
+	fail_path_locked(*path);
+	return MP_MAPIO_DELAY_REQUEUE;
+}
+
+// Completes one I/O: a path error fails the path and retries the I/O on
+// another path (or waits, or pushes back); other errors go to the caller.
+template <typename Unit>
+int Multipath::end_io(Unit &unit, mpath_io &io, unsigned char *status)
+{
+	Path *path = reinterpret_cast<Path *>(io.path);
+
+	if (path && *status)
+		path->errors.add(1);
+	end_path_io(io);
+	if (!*status || !mpg_blk_path_error(*status))
+		return MP_ENDIO_DONE;
+
+	LockGuard guard(ctx_);
+
+	if (path)
+		fail_path_locked(*path);
+	if (!nr_valid_paths_ && !queue_if_no_path_) {
+		if (mpg_noflush_suspending(ctx_))
+			return MP_ENDIO_REQUEUE;
+		Unit::final_error(status);
+		return MP_ENDIO_DONE;
+	}
+	// Retried with no path left: forget the current group now, as
+	// mainline's retry through choose_pgpath() does (a parked bio is not
+	// re-mapped until a path comes back).
+	if (!nr_valid_paths_)
+		choose_path_locked(0);
+	return unit.retry_locked(ctx_, *status, nr_valid_paths_ > 0);
+}
+
+} // namespace mpath
