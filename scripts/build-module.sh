@@ -21,6 +21,7 @@ out=${MODULE_OUT:-$CACHE/module-$target}
 mkdir -p "$out"
 rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
 	--exclude='*.mod*' --exclude='modules.order' --exclude='Module.symvers' \
+	--exclude=/kunit/core/ \
 	"$TOP/Kbuild" "$TOP/include" "$TOP/dm-mpath-cpp" "$TOP/kunit" "$out/"
 make -C "$kdir" "${arch[@]}" M="$out" -j"$(nproc)" "$@" modules >&2
 echo "$out"

@@ -31,7 +31,7 @@ struct Path {
 	bool active = true; // read locklessly by the selectors
 	unsigned int fail_count = 0;
 	mpg_activation *activation = nullptr; // pg_init work, with a handler
-	PathSelectorState selector_state{};
+	Selector::PathSlot selector_state;
 	// Per-CPU counters that every I/O updates: first, for the I/O timeout,
 	// the I/Os in flight by the check tick they were sent in (a ring; slot
 	// = tick % kIoTickSlots), then the I/Os sent (stats message).

@@ -33,8 +33,8 @@ extern "C" void insp_snapshot(mpc_core *core, insp_state *st) noexcept
 		ig.bypassed = pg.bypassed;
 		ig.nr_paths = pg.nr_paths;
 		ig.first_path = p;
-		ig.valid_count = pg.selector.valid_count_;
-		ig.policy = static_cast<int>(pg.selector.policy_);
+		ig.valid_count = pg.selector.rotation_.valid_count();
+		ig.policy = pg.selector.index_;
 		ig.num = pg.num;
 		if (&pg == m->current_pg_)
 			st->current_group = static_cast<int>(g);
@@ -50,8 +50,14 @@ extern "C" void insp_snapshot(mpc_core *core, insp_state *st) noexcept
 			ip.active = path.active;
 			ip.fail_count = path.fail_count;
 			ip.has_activation = path.activation != nullptr;
-			ip.in_flight = path.selector_state.in_flight.read();
-			ip.in_flight_bytes = path.selector_state.in_flight_bytes.read();
+			pg.selector.visit([&]<typename P>(const P &) {
+				const auto &state = path.selector_state.template get<typename P::PathState>();
+
+				if constexpr (requires { state.in_flight; })
+					ip.in_flight = state.in_flight.read();
+				if constexpr (requires { state.in_flight_bytes; })
+					ip.in_flight_bytes = state.in_flight_bytes.read();
+			});
 			for (unsigned int s = 0; s < INSP_TICK_SLOTS && s < Path::kIoTickSlots; s++)
 				ip.in_flight_by_tick[s] = mpg_counters_sum(path.counters, s);
 			if (&path == m->current_path_)

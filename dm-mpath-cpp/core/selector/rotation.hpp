@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// What every policy but io-affinity shares: the count of usable paths in the
+// group, and the turn that spreads ties over them.  Mainline breaks ties by
+// moving the chosen path to the tail of a list under a spinlock; here a turn
+// counter picks the valid path, one counter per CPU, so that choosing a path
+// writes no cache line another CPU uses.
+#pragma once
+
+#include "../base/atomic.hpp"
+
+namespace mpath {
+
+class Rotation {
+public:
+	Rotation() = default;
+	Rotation(const Rotation &) = delete;
+	Rotation &operator=(const Rotation &) = delete;
+
+	bool alloc_turns()
+	{
+		turns_ = mpg_counters_alloc(1);
+		return turns_ != nullptr;
+	}
+
+	void release()
+	{
+		mpg_counters_free(turns_);
+		turns_ = nullptr;
+		valid_count_ = 0;
+	}
+
+	unsigned int valid_count() const { return read_once(valid_count_); }
+	// Table load, and under the target lock when a path changes state.
+	void path_added() { valid_count_++; }
+	void path_failed() { write_once(valid_count_, valid_count_ - 1); }
+	void path_reinstated() { write_once(valid_count_, valid_count_ + 1); }
+
+	// The valid path whose turn it is: this CPU's turn counter modulo the
+	// number of valid paths, so that the valid paths take turns evenly, as
+	// mainline's rotation of its valid-path list gives.  nullptr if no path
+	// is valid.
+	template <typename PathT>
+	PathT *path_in_turn(PathT *paths, unsigned int nr) const
+	{
+		unsigned int valid = valid_count();
+		unsigned long skip = 0;
+		PathT *first = nullptr;
+
+		if (valid > 1)
+			skip = static_cast<unsigned long>(mpg_counters_fetch_inc(turns_, 0)) %
+			       valid;
+		for (unsigned int i = 0; i < nr; i++) {
+			if (!read_once(paths[i].active))
+				continue;
+			if (!skip)
+				return &paths[i];
+			skip--;
+			if (!first)
+				first = &paths[i];
+		}
+		return first; // a path failed since valid_count_ was read
+	}
+
+	// The usable path that is better than every other by better(a, b);
+	// the scan starts at the path in turn, so ties are shared.  With
+	// is_ideal, the first path that nothing can beat ends the scan.
+	template <typename PathT, typename Better, typename IsIdeal>
+	PathT *best_of(PathT *paths, unsigned int nr, Better better, IsIdeal is_ideal) const
+	{
+		PathT *start = path_in_turn(paths, nr);
+		PathT *best = nullptr;
+
+		if (!start)
+			return nullptr;
+		for (unsigned int i = 0, idx = static_cast<unsigned int>(start - paths); i < nr;
+		     i++, idx = idx + 1 < nr ? idx + 1 : 0) {
+			PathT *p = &paths[idx];
+
+			if (!read_once(p->active))
+				continue;
+			if (!best || better(*p, *best))
+				best = p;
+			if (is_ideal(*best))
+				break;
+		}
+		return best;
+	}
+
+	template <typename PathT, typename Better>
+	PathT *best_of(PathT *paths, unsigned int nr, Better better) const
+	{
+		return best_of(paths, nr, better, [](const PathT &) { return false; });
+	}
+
+private:
+	mpg_counters *turns_ = nullptr; // per CPU; not allocated for io-affinity
+	unsigned int valid_count_ = 0;
+};
+
+} // namespace mpath
