@@ -90,18 +90,18 @@ run_bed() { # run_bed uml|qemu
 	echo "${bed}_load_before	$(loadavg)" >> "$out/meta.tsv"
 	log "$bed: building the module"
 	if [ "$bed" = uml ]; then
-		"$TOP/scripts/uml-kernel.sh"
+		"$TOP/scripts/beds/kernel-build.sh" uml
 		# Compiled as the stock module is: the UML kernel sanitizes
 		# (UBSAN) only objects that opt in, as our Kbuild does for tests.
-		ko=$(MODULE_OUT=$CACHE/module-uml-bench "$TOP/scripts/build-module.sh" uml \
+		ko=$(MODULE_OUT=$CACHE/module-uml-bench "$TOP/scripts/beds/build-module.sh" uml \
 			UBSAN_SANITIZE=n)/dm-mpath-cpp.ko
 		log "$bed: booting (log: $out/uml.log)"
-		UML_TIMEOUT=${BENCH_UML_TIMEOUT:-3600} "$TOP/scripts/uml-run.sh" \
+		UML_TIMEOUT=${BENCH_UML_TIMEOUT:-3600} "$TOP/scripts/beds/uml-run.sh" \
 			"$TOP/scripts/bench/guest.sh" "$ko" "$probe" "${guest_args[@]}" > "$out/uml.log" 2>&1 || rc=$?
 	else
-		ko=$(MODULE_OUT=$CACHE/module-amd64-bench "$TOP/scripts/build-module.sh" amd64)/dm-mpath-cpp.ko
+		ko=$(MODULE_OUT=$CACHE/module-amd64-bench "$TOP/scripts/beds/build-module.sh" amd64)/dm-mpath-cpp.ko
 		log "$bed: booting (log: $out/qemu.log)"
-		QEMU_TIMEOUT=${BENCH_QEMU_TIMEOUT:-3600} "$TOP/scripts/qemu-debian.sh" --stock-multipath \
+		QEMU_TIMEOUT=${BENCH_QEMU_TIMEOUT:-3600} "$TOP/scripts/beds/qemu-debian.sh" --stock-multipath \
 			--module "$ko" --file "$probe" \
 			"$TOP/scripts/bench/guest.sh" /modules/dm-mpath-cpp.ko "$probe" "${guest_args[@]}" \
 			> "$out/qemu.log" 2>&1 || rc=$?

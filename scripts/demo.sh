@@ -7,8 +7,8 @@ set -euo pipefail
 
 "$TOP/scripts/deps.sh"
 log "building dm-mpath-cpp.ko against $(debian_headers_dir)"
-out=$("$TOP/scripts/build-module.sh" amd64)
+out=$("$TOP/scripts/beds/build-module.sh" amd64)
 log "booting Debian's stock kernel in QEMU"
-exec "$TOP/scripts/qemu-debian.sh" --module "$out/dm-mpath-cpp.ko" \
+exec "$TOP/scripts/beds/qemu-debian.sh" --module "$out/dm-mpath-cpp.ko" \
 	--file "$TOP/scripts/scenarios/lib.sh" \
-	"$TOP/scripts/scenarios/demo.sh" /modules/dm-mpath-cpp.ko
+	"$TOP/scripts/scenarios/demo-failover.sh" /modules/dm-mpath-cpp.ko

@@ -48,11 +48,11 @@ count_tap() {	# count_tap NAME LOGFILE EXIT_STATUS
 }
 
 phase "dependencies"
-scripts_dir=$TOP/scripts
+scripts_dir=$TOP/scripts beds=$TOP/scripts/beds checks=$TOP/scripts/checks
 "$scripts_dir/deps.sh" || { result fail "install dependencies"; echo "$pass passed, $fail failed"; exit 1; }
 
 phase "UML test kernel"
-if "$scripts_dir/uml-kernel.sh" > "$logs/uml-kernel.log" 2>&1; then
+if "$beds/kernel-build.sh" uml > "$logs/uml-kernel.log" 2>&1; then
 	result ok "UML kernel built or reused"
 else
 	result fail "UML kernel built or reused" "$logs/uml-kernel.log"
@@ -72,7 +72,7 @@ fi
 
 # The UML kernel's FP register transfers use exactly the host's XSAVE area
 # (CPUID leaf 0xD), whatever its size: 2696 bytes hard-coded would be
-# refused on AMX hosts (scripts/kernel-patches/).
+# refused on AMX hosts (scripts/beds/kernel-patches/).
 if "$scripts_dir/uml-xstate-check.sh" > "$logs/uml-xstate.log" 2>&1; then
 	result ok "UML: $(tail -n 1 "$logs/uml-xstate.log")"
 else
@@ -245,7 +245,7 @@ if [ $smp_ok = 0 ]; then
 	# in handler.sh).
 	QEMU_TIMEOUT=3600 "$scripts_dir/qemu-debian.sh" --smp-debug-kernel --with-multipath-tools \
 		--module "$CACHE/module-smp/dm-mpath-cpp.ko" --file "$TOP/scripts/scenarios" \
-		--file "$TOP/scripts/kmemleak-check.sh" "$TOP/scripts/scenarios/smp-debug.sh" \
+		--file "$TOP/scripts/beds/guest/kmemleak-check.sh" "$TOP/scripts/scenarios/smp-debug.sh" \
 		/modules/dm-mpath-cpp.ko > "$logs/qemu-smp-debug.log" 2>&1
 	count_tap "qemu smp debug" "$logs/qemu-smp-debug.log" $?
 fi

@@ -449,11 +449,11 @@ every run.
 
 ## Method
 
-- Test beds: the UML 6.1 kernel of the tests (`scripts/uml-run.sh`; a
+- Test beds: the UML 6.1 kernel of the tests (`scripts/beds/uml-run.sh`; a
   debug build with KASAN, lockdep, kmemleak, UBSAN and one CPU, so absolute
   numbers are low and instrumentation-heavy code is penalised most), and
   Debian 12's stock 6.1 kernel under QEMU TCG with 2 vCPUs
-  (`scripts/qemu-debian.sh --stock-multipath`; no KVM here: every
+  (`scripts/beds/qemu-debian.sh --stock-multipath`; no KVM here: every
   instruction is emulated, so compare ratios, not absolute IOPS).
 - Paths: null_blk, `queue_mode=2` (blk-mq), `submit_queues` = CPUs, no data
   store: the cheapest possible path, so the target's own cost is as visible

@@ -2,8 +2,8 @@
 # Differential test: the same corpus against Linux's own dm-multipath and
 # against our module, in one boot of the UML kernel, compared byte for byte.
 #
-#   scripts/uml-run.sh scripts/scenarios/differential.sh OUR.ko
-#   scripts/uml-run.sh scripts/scenarios/differential.sh stock   # stock on
+#   scripts/beds/uml-run.sh scripts/scenarios/differential.sh OUR.ko
+#   scripts/beds/uml-run.sh scripts/scenarios/differential.sh stock   # stock on
 #                          both sides: shows the harness is deterministic
 #   DIFF_ONLY=REGEX        run only the cases whose name matches
 #   DIFF_DMSETUP=1         run commands and read table/status through dmsetup

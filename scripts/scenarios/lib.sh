@@ -1,7 +1,7 @@
 # Helpers for scenario scripts. Source it:  . "$(dirname "$0")/lib.sh"
 # shellcheck shell=bash
 #
-# Scenarios run as root inside the UML test kernel (scripts/uml-run.sh) or a
+# Scenarios run as root inside the UML test kernel (scripts/beds/uml-run.sh) or a
 # QEMU VM, without udev (DM_DISABLE_UDEV=1). Nothing here depends on UML.
 #
 # Reporting (TAP-style, one line per check, details as "# " lines):

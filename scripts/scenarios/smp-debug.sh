@@ -38,7 +38,7 @@ bash "$dir/pg-init-race.sh" "$ko" rq || rc=1
 # KASAN's shadow included, which takes minutes under TCG.
 T_N=0 T_PASS=0 T_FAIL=0 T_SKIP=0
 start=$SECONDS
-leaks=$(bash "$dir/../kmemleak-check.sh" smp-debug)
+leaks=$(bash "$dir/../beds/guest/kmemleak-check.sh" smp-debug)
 printf '%s\n' "$leaks"
 t_note "kmemleak scans took $((SECONDS - start)) s"
 t_eq "kmemleak: no leak from our module or unloaded code" 0 \

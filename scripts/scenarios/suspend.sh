@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# I/O waiting for a path across suspends (issue 4, rules 3-7):
+# I/O waiting for a path across suspends, as dm_noflush_suspending() asks:
 #   - noflush suspend while I/O waits: the I/O is pushed back to dm core,
 #     neither completes nor fails, and the suspend finishes;
 #   - resume without a path: the I/O waits in the target again;

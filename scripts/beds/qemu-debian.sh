@@ -17,7 +17,7 @@
 #                   sg3-utils and their libraries into the guest (downloaded
 #                   once with apt-get download, never installed on the host);
 #                   the scenario starts udevd itself
-# --smp-debug-kernel boot our x86_64 debug kernel (scripts/kernel-build.sh
+# --smp-debug-kernel boot our x86_64 debug kernel (scripts/beds/kernel-build.sh
 #                   smp: preemption, lockdep, DEBUG_ATOMIC_SLEEP, KASAN,
 #                   UBSAN, kmemleak) instead of Debian's, with its modules;
 #                   the module must be built for it (build-module.sh smp)
@@ -30,7 +30,7 @@
 # QEMU_APPEND (extra kernel words; unknown KEY=val reach the scenario's env).
 set -euo pipefail
 # shellcheck source=SCRIPTDIR/common.sh
-. "$(dirname "$0")/common.sh"
+. "$(dirname "$0")/../common.sh"
 
 # Modules the scenarios may modprobe; dependencies come along. The stock
 # dm-multipath and its path selectors stay out: ours replaces the target and
@@ -109,8 +109,8 @@ vmlinuz=$kroot/boot/vmlinuz-$abi
 kstamp=$kroot/.complete
 mem=1024
 if [ "$smp_kernel" = 1 ]; then
-	# Our own x86_64 debug kernel (scripts/kernel-build.sh smp) instead.
-	[ -f "$SMP_OBJ/.dm-mpath-cpp-stamp" ] || die "no SMP debug kernel (run scripts/kernel-build.sh smp)"
+	# Our own x86_64 debug kernel (scripts/beds/kernel-build.sh smp) instead.
+	[ -f "$SMP_OBJ/.dm-mpath-cpp-stamp" ] || die "no SMP debug kernel (run scripts/beds/kernel-build.sh smp)"
 	abi=$(cat "$SMP_OBJ/include/config/kernel.release")
 	kroot=$SMP_MODS
 	vmlinuz=$SMP_OBJ/arch/x86/boot/bzImage
@@ -344,7 +344,7 @@ trap 'log "terminated, stopping qemu"; exit 143' TERM
 
 ov=$work/overlay
 mkdir -p "$ov/modules"
-install -m 755 "$TOP/scripts/qemu-init.sh" "$ov/init"
+install -m 755 "$TOP/scripts/beds/guest/qemu-init.sh" "$ov/init"
 for m in "${modules[@]}"; do
 	cp "$m" "$ov/modules/"
 done

@@ -4,18 +4,18 @@
 #   kernel-build.sh smp   an x86_64 SMP kernel for QEMU -smp 2 (lockdep,
 #                         DEBUG_ATOMIC_SLEEP with preemption, KASAN)
 # A build is keyed on the source, its config fragment and its patches
-# (scripts/kernel-patches/): change one, get a rebuild.  Every fragment
+# (scripts/beds/kernel-patches/): change one, get a rebuild.  Every fragment
 # line must survive olddefconfig.
 set -euo pipefail
-. "$(dirname "$0")/common.sh"
+. "$(dirname "$0")/../common.sh"
 
 flavour=${1:?usage: kernel-build.sh uml|smp}
 case $flavour in
 uml)	arch=um obj=$UML_OBJ mods=$UML_MODS base=defconfig image=linux
-	fragment=$TOP/scripts/uml-config.fragment
-	patches=("$TOP"/scripts/kernel-patches/uml-6.1-*.patch) ;;
+	fragment=$TOP/scripts/beds/uml-config.fragment
+	patches=("$TOP"/scripts/beds/kernel-patches/uml-6.1-*.patch) ;;
 smp)	arch=x86_64 obj=$SMP_OBJ mods=$SMP_MODS base=tinyconfig image=arch/x86/boot/bzImage
-	fragment=$TOP/scripts/smp-config.fragment
+	fragment=$TOP/scripts/beds/smp-config.fragment
 	patches=() ;;
 *)	die "unknown kernel flavour $flavour" ;;
 esac

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Build the module for one kernel in its own folder of the cache, so builds
 # for different kernels never share objects.
-#   scripts/build-module.sh uml|amd64|smp [make args...]   prints the build folder
+#   scripts/beds/build-module.sh uml|amd64|smp [make args...]   prints the build folder
 # MODULE_OUT=DIR builds in DIR instead (parallel builds of one target).
 set -euo pipefail
-. "$(dirname "$0")/common.sh"
+. "$(dirname "$0")/../common.sh"
 
 target=${1:?usage: build-module.sh uml|amd64|smp [make args]}
 shift

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Boot the UML test kernel and run one scenario script inside it.
 #
-#   scripts/uml-run.sh SCRIPT [ARGS...]
+#   scripts/beds/uml-run.sh SCRIPT [ARGS...]
 #
 # SCRIPT is a host path (made absolute here); the host root file system is the
 # UML root (hostfs, read-only), so repository files appear at the same paths.
-# Inside, scripts/uml-init.sh prepares the system and runs `bash SCRIPT ARGS`
+# Inside, scripts/beds/guest/uml-init.sh prepares the system and runs `bash SCRIPT ARGS`
 # in the caller's working directory.
 #
 # Exit status: SCRIPT's exit status, except
@@ -16,7 +16,7 @@
 #       locks and the running task were dumped to the console);
 #   125 UML did not run the script to its end (panic, init failure);
 #       if it could not even start user space (a host the UML kernel cannot
-#       run processes on, see scripts/kernel-patches/), one line says so and
+#       run processes on, see scripts/beds/kernel-patches/), one line says so and
 #       the kernel's panic is not counted as a report.
 # A UML process that aborts after the kernel printed "System halted" gets the
 # script's status, with a log line (UML's own teardown; see below).
@@ -41,13 +41,13 @@
 # Console output goes to stdout as it happens; host-side messages go to stderr.
 set -uo pipefail
 # shellcheck source-path=SCRIPTDIR source=common.sh
-. "$(dirname "$0")/common.sh"
+. "$(dirname "$0")/../common.sh"
 
 [ $# -ge 1 ] || die "usage: $0 SCRIPT [ARGS...]"
 script=$(realpath -e -- "$1") || die "no such script: $1"
 shift
 kernel=$UML_OBJ/linux
-[ -x "$kernel" ] || die "no UML kernel at $kernel (run scripts/uml-kernel.sh)"
+[ -x "$kernel" ] || die "no UML kernel at $kernel (run scripts/beds/kernel-build.sh uml)"
 [ -n "$(find "$UML_MODS/lib/modules" -mindepth 1 -maxdepth 1 -type d 2>/dev/null)" ] || die "no modules installed under $UML_MODS/lib/modules"
 mem=${UML_MEM:-1G}
 timeout=${UML_TIMEOUT:-600}
@@ -104,7 +104,7 @@ chmod 755 "$tmp"; chmod 644 "$tmp/env"
 # shellcheck disable=SC2054  # con0=fd:0,fd:1 is one word
 cmdline=(mem="$mem" uml_dir="$tmp" umid="$umid"
 	root=/dev/root rootfstype=hostfs rootflags=/ ro
-	init="$TOP/scripts/uml-init.sh" con=null con0=fd:0,fd:1 quiet loglevel=5
+	init="$TOP/scripts/beds/guest/uml-init.sh" con=null con0=fd:0,fd:1 quiet loglevel=5
 	UML_RUN_ENV="$tmp/env")
 # shellcheck disable=SC2206
 [ -n "${UML_CMDLINE:-}" ] && cmdline+=($UML_CMDLINE)
@@ -136,7 +136,7 @@ if [ $timed_out = 1 ]; then
 	if [ -S "$mconsole" ]; then
 		log "timeout: dumping the UML's state (sysrq w, d, p)"
 		for key in w d p; do
-			"$TOP/scripts/uml-mconsole.pl" "$mconsole" sysrq "$key" >/dev/null || break
+			"$TOP/scripts/beds/uml-mconsole.pl" "$mconsole" sysrq "$key" >/dev/null || break
 		done
 		sleep 3
 	fi

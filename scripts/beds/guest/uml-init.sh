@@ -1,5 +1,5 @@
 #!/bin/bash
-# init (pid 1) of the UML test kernel; started by scripts/uml-run.sh, not by hand.
+# init (pid 1) of the UML test kernel; started by scripts/beds/uml-run.sh, not by hand.
 #
 # The root file system is the host's / over hostfs, read-only. uml-run.sh puts
 # UML_RUN_ENV=<host file> on the kernel command line; that file (bash syntax)

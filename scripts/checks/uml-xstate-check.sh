@@ -6,7 +6,7 @@
 # size of the enabled features (11008 bytes with AMX).  The host kernel
 # refuses any other size; the last line says what was seen.
 set -uo pipefail
-. "$(dirname "$0")/common.sh"
+. "$(dirname "$0")/../common.sh"
 
 kernel=$UML_OBJ/linux
 [ -x "$kernel" ] || die "no UML kernel at $kernel"
