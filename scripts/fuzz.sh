@@ -40,7 +40,8 @@ need_tools() {
 # shellcheck disable=SC2054  # the commas belong to -fsanitize=
 CFLAGS_COMMON=(-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined
 	-fno-sanitize-recover=all -I"$TOP/include" -I"$FUZZ")
-CXXFLAGS=("${USER_CXXFLAGS[@]}" -Wall -Wno-format-security)
+# The core's lock annotations (base/thread_safety.hpp) are checked here.
+CXXFLAGS=("${USER_CXXFLAGS[@]}" -Wall -Wno-format-security -Wthread-safety -Werror=thread-safety)
 CFLAGS=(-std=gnu11 -Wall -Wextra)
 
 build() {

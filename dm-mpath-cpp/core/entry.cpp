@@ -20,6 +20,7 @@ int mpc_create(mpc_create_args *args, unsigned int argc, char **argv, mpc_core *
 	Multipath *m;
 	int r = Multipath::create(args, mpath::ArgSet(argc, argv), &m);
 
+	// The handle stays opaque to the glue; to_core() turns it back.
 	if (!r)
 		*core = reinterpret_cast<mpc_core *>(m);
 	return r;
@@ -121,12 +122,12 @@ void mpc_release_rq(mpath_io *io) noexcept
 
 void mpc_activate_path(mpc_core *core, mpc_path *path, mpg_activation *act) noexcept
 {
-	to_core(core)->activate_path(*reinterpret_cast<mpath::Path *>(path), act);
+	to_core(core)->activate_path(*mpath::to_path(path), act);
 }
 
 void mpc_pg_init_done(mpc_core *core, mpc_path *path, int result) noexcept
 {
-	to_core(core)->pg_init_done(*reinterpret_cast<mpath::Path *>(path), result);
+	to_core(core)->pg_init_done(*mpath::to_path(path), result);
 }
 
 int mpc_pg_init_idle(mpc_core *core) noexcept

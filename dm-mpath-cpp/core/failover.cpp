@@ -6,25 +6,18 @@
 
 namespace mpath {
 
-void Multipath::fail_path_locked(Path &path)
+void Multipath::fail_path(const Locked &held, Path &path)
 {
-	if (!path.active)
+	if (!path.active.read())
 		return;
-	write_once(path.active, false);
-	path.pg->selector.path_failed();
+	path.active.set(held, false);
+	path.pg->selector.path_failed(held);
 	path.fail_count++;
-	write_once(nr_valid_paths_, nr_valid_paths_ - 1);
-	if (&path == current_path_)
-		write_once(current_path_, nullptr);
-	mpg_path_event(ctx_, 1, path.dev, nr_valid_paths_);
-	arm_nopath_timer_locked();
-}
-
-void Multipath::fail_path(Path &path)
-{
-	LockGuard guard(ctx_);
-
-	fail_path_locked(path);
+	nr_valid_paths_.set(held, nr_valid_paths_.read() - 1);
+	if (&path == current_path_.read())
+		current_path_.set(held, nullptr);
+	mpg_path_event(ctx_, 1, path.dev, nr_valid_paths_.read());
+	arm_nopath_timer(held);
 }
 
 int Multipath::reinstate_path(Path &path)
@@ -32,22 +25,22 @@ int Multipath::reinstate_path(Path &path)
 	bool kick = false;
 
 	{
-		LockGuard guard(ctx_);
+		LockGuard guard(lock_);
 
-		if (path.active)
+		if (path.active.read())
 			return 0;
-		write_once(path.active, true);
-		path.pg->selector.path_reinstated();
+		path.active.set(guard, true);
+		path.pg->selector.path_reinstated(guard);
 		path.reinstates++;
-		write_once(nr_valid_paths_, nr_valid_paths_ + 1);
-		if (nr_valid_paths_ == 1) {
-			write_once(current_path_, nullptr);
+		nr_valid_paths_.set(guard, nr_valid_paths_.read() + 1);
+		if (nr_valid_paths_.read() == 1) {
+			current_path_.set(guard, nullptr);
 			kick = true;
-		} else if (hw_handler_ && current_pg_ == path.pg &&
+		} else if (hw_handler_ && current_pg_.read() == path.pg &&
 			   mpg_activation_queue(path.activation, 0)) {
-			pg_init_in_progress_++;
+			pg_init_in_progress_.set(guard, pg_init_in_progress_.read() + 1);
 		}
-		mpg_path_event(ctx_, 0, path.dev, nr_valid_paths_);
+		mpg_path_event(ctx_, 0, path.dev, nr_valid_paths_.read());
 	}
 	mpg_nopath_timer_stop(ctx_);
 	if (kick)
@@ -58,19 +51,19 @@ int Multipath::reinstate_path(Path &path)
 void Multipath::bypass_group(PathGroup &pg, bool bypassed)
 {
 	{
-		LockGuard guard(ctx_);
+		LockGuard guard(lock_);
 
 		pg.bypassed = bypassed;
-		write_once(current_path_, nullptr);
-		write_once(current_pg_, nullptr);
+		current_path_.set(guard, nullptr);
+		current_pg_.set(guard, nullptr);
 	}
 	mpg_table_event(ctx_);
 }
 
 // Queueing with no path left: bound the wait if the module parameter says so.
-void Multipath::arm_nopath_timer_locked()
+void Multipath::arm_nopath_timer(const Locked &)
 {
-	if (!nr_valid_paths_ && queue_if_no_path_)
+	if (!nr_valid_paths_.read() && queue_if_no_path_)
 		mpg_nopath_timer_arm(ctx_);
 }
 
@@ -84,7 +77,7 @@ void Multipath::nopath_timeout()
 void Multipath::set_queue_if_no_path(bool queue, bool save_old)
 {
 	{
-		LockGuard guard(ctx_);
+		LockGuard guard(lock_);
 
 		if (save_old) {
 			if (queue_if_no_path_ && saved_queue_if_no_path_)
@@ -119,7 +112,7 @@ void Multipath::presuspend()
 
 void Multipath::resume()
 {
-	LockGuard guard(ctx_);
+	LockGuard guard(lock_);
 
 	if (saved_queue_if_no_path_) {
 		queue_if_no_path_ = true;

@@ -10,7 +10,12 @@ namespace mpath {
 // Starts, re-times or stops the check (0: off).
 void Multipath::set_io_timeout(unsigned int msecs)
 {
-	write_once(io_timeout_ms_, msecs);
+	{
+		LockGuard guard(lock_);
+
+		io_timeout_ms_.set(guard, msecs);
+	}
+	// Outside the lock: stopping waits for a running tick, which takes it.
 	if (msecs)
 		mpg_io_check_start(ctx_, io_check_period(msecs));
 	else
@@ -23,24 +28,24 @@ void Multipath::set_io_timeout(unsigned int msecs)
 // to complete it to the caller, whose pages the device may still touch.
 bool Multipath::io_check()
 {
-	unsigned int timeout = read_once(io_timeout_ms_);
+	unsigned int timeout = io_timeout_ms_.read();
 
 	if (!timeout)
 		return false;
 
-	LockGuard guard(ctx_);
-	unsigned long tick = io_tick_ + 1;
+	LockGuard guard(lock_);
+	unsigned long tick = io_tick_.read() + 1;
 
-	write_once(io_tick_, tick);
+	io_tick_.set(guard, tick);
 	for (unsigned int g = 0; g < nr_groups_; g++) {
 		for (unsigned int i = 0; i < groups_[g].nr_paths; i++) {
 			Path &path = groups_[g].paths[i];
 
-			if (path.active && path_has_late_io_locked(path, tick)) {
+			if (path.active.read() && path_has_late_io(guard, path, tick)) {
 				mpg_log(MP_LOG_WARN, "path %s: I/O outstanding for more than %u ms",
 					mpg_dev_name(path.dev), timeout);
 				path.timeouts++;
-				fail_path_locked(path);
+				fail_path(guard, path);
 			}
 		}
 	}
@@ -52,12 +57,12 @@ bool Multipath::io_check()
 // I/Os are excused from now on: each fails its path once, however long it
 // stays stuck below us (multipathd reinstates a path whose checker still
 // answers).
-bool Multipath::path_has_late_io_locked(Path &path, unsigned long tick)
+bool Multipath::path_has_late_io(const Locked &held, Path &path, unsigned long tick)
 {
 	long late[Path::kIoTickSlots - Path::kIoLateAge];
 	bool found = false;
 
-	path.refresh_excused_locked();
+	path.refresh_excused(held);
 	// Slots of ticks tick-5 .. tick-7; the newer ones are young.  Only
 	// completions still change an old slot, so its sum can only be too
 	// high by I/Os late anyway, never too low.
@@ -86,7 +91,7 @@ bool Multipath::path_has_late_io_locked(Path &path, unsigned long tick)
 // slot that holds new I/O beside excused I/O that has ended keeps the count
 // until the sum drops, which may let one such new I/O go unnoticed for a
 // while; it never fails a path twice for one I/O.
-void Path::refresh_excused_locked()
+void Path::refresh_excused(const Locked &)
 {
 	bool any = false;
 

@@ -12,7 +12,7 @@ namespace mpath {
 // The I/O mapped to io.path completed, or will not be issued after all.
 inline void end_path_io(mpath_io &io)
 {
-	Path *path = reinterpret_cast<Path *>(io.path);
+	Path *path = to_path(io.path);
 
 	if (path) {
 		path->pg->selector.end_io(path->selector_state, io.nr_bytes, io.start_ns);
@@ -25,7 +25,7 @@ inline void end_path_io(mpath_io &io)
 // Maps one I/O: picks a path, or waits for one, or pushes the I/O back to dm
 // core during a noflush suspend, or fails it.
 template <typename Unit>
-int Multipath::map(Unit &unit, mpath_io &io)
+MP_ALWAYS_INLINE int Multipath::map(Unit &unit, mpath_io &io)
 {
 	unsigned int nr_bytes = unit.bytes();
 	Path *path = choose_path_fast(nr_bytes);
@@ -33,20 +33,20 @@ int Multipath::map(Unit &unit, mpath_io &io)
 	io.path = nullptr;
 	io.nr_bytes = nr_bytes;
 	if (!path) {
-		LockGuard guard(ctx_);
+		LockGuard guard(lock_);
 
-		path = choose_path_locked(nr_bytes);
+		path = choose_path(guard, nr_bytes);
 		if (!path) {
 			if (queue_if_no_path_)
-				return unit.wait_for_path_locked(ctx_);
+				return unit.wait_for_path(guard, ctx_);
 			if (mpg_noflush_suspending(ctx_))
 				return Unit::kMapPushBack;
 			return MP_MAPIO_KILL;
 		}
 		// The group's hardware handler must activate it first.
-		if (queue_io_ || pg_init_required_) {
-			pg_init_all_paths_locked();
-			return unit.wait_for_path_locked(ctx_);
+		if (queue_io_.read() || pg_init_required_.read()) {
+			pg_init_all_paths(guard);
+			return unit.wait_for_path(guard, ctx_);
 		}
 	}
 
@@ -54,12 +54,12 @@ int Multipath::map(Unit &unit, mpath_io &io)
 	case MP_CLONE_OK: {
 		Selector &selector = path->pg->selector;
 
-		io.path = reinterpret_cast<mpc_path *>(path);
+		io.path = to_handle(path);
 		io.start_ns = selector.times_io() ? mpg_now_ns() : 0;
 		selector.start_io(path->selector_state, nr_bytes);
 		io.tick_slot = 0;
-		if (read_once(io_timeout_ms_)) {
-			unsigned int slot = read_once(io_tick_) % Path::kIoTickSlots;
+		if (io_timeout_ms_.read()) {
+			unsigned int slot = io_tick_.read() % Path::kIoTickSlots;
 
 			// One glue call for both: the timeout's cost is one this_cpu_inc.
 			mpg_counters_inc2(path->counters, Path::kIosCounter, slot);
@@ -74,17 +74,17 @@ int Multipath::map(Unit &unit, mpath_io &io)
 	case MP_CLONE_DEAD:
 		break;
 	}
-	LockGuard guard(ctx_);
-	fail_path_locked(*path);
+	LockGuard guard(lock_);
+	fail_path(guard, *path);
 	return MP_MAPIO_DELAY_REQUEUE;
 }
 
 // Completes one I/O: a path error fails the path and retries the I/O on
 // another path (or waits, or pushes back); other errors go to the caller.
 template <typename Unit>
-int Multipath::end_io(Unit &unit, mpath_io &io, unsigned char *status)
+MP_ALWAYS_INLINE int Multipath::end_io(Unit &unit, mpath_io &io, unsigned char *status)
 {
-	Path *path = reinterpret_cast<Path *>(io.path);
+	Path *path = to_path(io.path);
 
 	if (path && *status)
 		path->errors.add(1);
@@ -92,11 +92,11 @@ int Multipath::end_io(Unit &unit, mpath_io &io, unsigned char *status)
 	if (!*status || !mpg_blk_path_error(*status))
 		return MP_ENDIO_DONE;
 
-	LockGuard guard(ctx_);
+	LockGuard guard(lock_);
 
 	if (path)
-		fail_path_locked(*path);
-	if (!nr_valid_paths_ && !queue_if_no_path_) {
+		fail_path(guard, *path);
+	if (!nr_valid_paths_.read() && !queue_if_no_path_) {
 		if (mpg_noflush_suspending(ctx_))
 			return MP_ENDIO_REQUEUE;
 		Unit::final_error(status);
@@ -105,9 +105,9 @@ int Multipath::end_io(Unit &unit, mpath_io &io, unsigned char *status)
 	// Retried with no path left: forget the current group now, as
 	// mainline's retry through choose_pgpath() does (a parked bio is not
 	// re-mapped until a path comes back).
-	if (!nr_valid_paths_)
-		choose_path_locked(0);
-	return unit.retry_locked(ctx_, *status, nr_valid_paths_ > 0);
+	if (!nr_valid_paths_.read())
+		choose_path(guard, 0);
+	return unit.retry(guard, ctx_, *status, nr_valid_paths_.read() > 0);
 }
 
 } // namespace mpath

@@ -24,7 +24,7 @@ int Multipath::message(unsigned int argc, char **argv, char *result, unsigned in
 			return -kEINVAL;
 		}
 		{
-			LockGuard guard(ctx_);
+			LockGuard guard(lock_);
 
 			io_timeout_in_table_ = true;
 		}
@@ -34,8 +34,8 @@ int Multipath::message(unsigned int argc, char **argv, char *result, unsigned in
 	if (argc == 1) {
 		if (word_is(argv[0], "queue_if_no_path")) {
 			set_queue_if_no_path(true, false);
-			LockGuard guard(ctx_);
-			arm_nopath_timer_locked();
+			LockGuard guard(lock_);
+			arm_nopath_timer(guard);
 			return 0;
 		}
 		if (word_is(argv[0], "fail_if_no_path")) {
@@ -84,7 +84,9 @@ int Multipath::path_action(const char *dev_name, bool fail)
 			if (path.dev != dev)
 				continue;
 			if (fail) {
-				fail_path(path);
+				LockGuard guard(lock_);
+
+				fail_path(guard, path);
 				r = 0;
 			} else {
 				r = reinstate_path(path);
@@ -112,14 +114,14 @@ int Multipath::group_action(const char *num_str, int action)
 			bypass_group(pg, action == kDisable);
 			return 0;
 		}
-		LockGuard guard(ctx_);
+		LockGuard guard(lock_);
 
 		for (unsigned int i = 0; i < nr_groups_; i++)
 			groups_[i].bypassed = false;
-		if (current_pg_ != &pg)
-			write_once(current_path_, nullptr);
-		write_once(current_pg_, nullptr);
-		write_once(next_pg_, &pg);
+		if (current_pg_.read() != &pg)
+			current_path_.set(guard, nullptr);
+		current_pg_.set(guard, nullptr);
+		next_pg_.set(guard, &pg);
 	}
 	mpg_table_event(ctx_);
 	return 0;
@@ -129,7 +131,7 @@ int Multipath::group_action(const char *num_str, int action)
 void Multipath::stats(char *result, unsigned int maxlen)
 {
 	Emitter emit(result, maxlen);
-	LockGuard guard(ctx_);
+	LockGuard guard(lock_);
 
 	for (unsigned int g = 0; g < nr_groups_; g++) {
 		for (unsigned int i = 0; i < groups_[g].nr_paths; i++) {
@@ -137,7 +139,7 @@ void Multipath::stats(char *result, unsigned int maxlen)
 			long ios = mpg_counters_sum(p.counters, Path::kIosCounter);
 
 			emit("%s %s ios=%lu errors=%lu timeouts=%u fails=%u reinstates=%u\n",
-			     mpg_dev_name(p.dev), p.active ? "A" : "F",
+			     mpg_dev_name(p.dev), p.active.read() ? "A" : "F",
 			     static_cast<unsigned long>(ios), p.errors.read(), p.timeouts,
 			     p.fail_count, p.reinstates);
 		}

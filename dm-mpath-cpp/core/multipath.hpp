@@ -3,16 +3,16 @@
 // The path-group core: priority groups, paths, selectors, failover and
 // queueing, written once.  The I/O unit (a blk-mq request clone or a bio) is
 // a template parameter of map() and end_io() (map_io.hpp); the units
-// themselves are thin adapters (io/) that only know how to remap, park and retry their kind
-// of I/O.
+// themselves are thin adapters (io/) that only know how to remap, park and
+// retry their kind of I/O.
 //
-// Locking: every state field below is written under the target's spinlock
-// (mpg_lock), taken irqsave because end_io runs in interrupt context.  The
-// I/O fast path takes no lock: it reads current_pg_ (published with release
-// semantics after the group is set up), the flags that force the slow path,
-// and each path's `active` flag, and lets the group's selector pick a path
-// with its atomic counters.  Groups and paths live as long as the target, so
-// a stale read only ever sends one I/O to a path that has just changed state.
+// Locking, in the types: state is changed only under the target's spinlock
+// (TargetLock; functions that need it take a `const Locked &`, and the clang
+// build checks MP_GUARDED_BY fields).  The I/O fast path takes no lock: it
+// reads the Lockless fields (current_pg_ is published with release semantics
+// after the group is set up), and lets the group's selector pick a path with
+// its atomic counters.  Groups and paths live as long as the target, so a
+// stale read only ever sends one I/O to a path that has just changed state.
 #pragma once
 
 #include "base/args.hpp"
@@ -26,12 +26,10 @@ namespace mpath {
 struct PathGroup;
 
 struct Path {
+	// Set by the table load, constant after.
 	mpg_dev *dev = nullptr;
 	PathGroup *pg = nullptr;
-	bool active = true; // read locklessly by the selectors
-	unsigned int fail_count = 0;
 	mpg_activation *activation = nullptr; // pg_init work, with a handler
-	Selector::PathSlot selector_state;
 	// Per-CPU counters that every I/O updates: first, for the I/O timeout,
 	// the I/Os in flight by the check tick they were sent in (a ring; slot
 	// = tick % kIoTickSlots), then the I/Os sent (stats message).
@@ -41,23 +39,33 @@ struct Path {
 	// An I/O is late from this many ticks after the one it was sent in.
 	static constexpr unsigned int kIoLateAge = 5;
 	mpg_counters *counters = nullptr;
-	// I/O timeout, under the target lock: per tick slot, the late I/Os
-	// that already failed this path and must not fail it again.
+
+	// Read by the selectors without the lock.
+	Lockless<bool> active{true};
+	// Lockless: the selector's accounting, and the error count.
+	Selector::PathSlot selector_state;
+	Counter errors;
+
+	// Under the target lock (Multipath::lock_; the analysis cannot name
+	// another object's lock, so these are not annotated).
+	unsigned int fail_count = 0;
+	unsigned int timeouts = 0;
+	unsigned int reinstates = 0;
+	// I/O timeout: per tick slot, the late I/Os that already failed this
+	// path and must not fail it again.
 	unsigned long excused[kIoTickSlots] = {};
 	bool has_excused = false;
-	void refresh_excused_locked();
-	// For the stats message.
-	Counter errors;
-	unsigned int timeouts = 0;   // under the target lock
-	unsigned int reinstates = 0; // under the target lock
+	void refresh_excused(const Locked &);
 };
 
 struct PathGroup {
+	// Set by the table load, constant after.
 	unsigned int num = 0; // 1-based, as in messages and status
-	bool bypassed = false;
 	Path *paths = nullptr;
 	unsigned int nr_paths = 0;
 	Selector selector;
+	// Under the target lock.
+	bool bypassed = false;
 };
 
 class Multipath {
@@ -75,35 +83,39 @@ public:
 	~Multipath();
 
 	void status(mpath_status_type type, const char *target_name, const char *target_version,
-		    char *result, unsigned int maxlen);
-	int message(unsigned int argc, char **argv, char *result, unsigned int maxlen);
+		    char *result, unsigned int maxlen) MP_EXCLUDES(lock_);
+	int message(unsigned int argc, char **argv, char *result, unsigned int maxlen)
+		MP_EXCLUDES(lock_);
 	// The target is set up (the glue knows the core): start periodic work.
-	void start() { set_io_timeout(io_timeout_ms_); }
-	bool io_check();
-	void presuspend();
-	void resume();
-	void nopath_timeout();
+	void start() { set_io_timeout(io_timeout_ms_.read()); }
+	bool io_check() MP_EXCLUDES(lock_);
+	void presuspend() MP_EXCLUDES(lock_);
+	void resume() MP_EXCLUDES(lock_);
+	void nopath_timeout() MP_EXCLUDES(lock_);
 	int iterate_devices(int (*fn)(mpg_dev *dev, void *data), void *data);
-	int ioctl_device(mpg_dev **dev);
+	int ioctl_device(mpg_dev **dev) MP_EXCLUDES(lock_);
 	// pg_init through the hardware handler (pg_init.cpp).
-	void activate_path(Path &path, mpg_activation *act);
-	void pg_init_done(Path &path, int result);
-	bool pg_init_idle() const { return !read_once(pg_init_in_progress_); }
-	void flush_pg_init();
+	void activate_path(Path &path, mpg_activation *act) MP_EXCLUDES(lock_);
+	void pg_init_done(Path &path, int result) MP_EXCLUDES(lock_);
+	bool pg_init_idle() const { return !pg_init_in_progress_.read(); }
+	void flush_pg_init() MP_EXCLUDES(lock_);
 
 	template <typename Unit>
-	int map(Unit &unit, mpath_io &io);
+	int map(Unit &unit, mpath_io &io) MP_EXCLUDES(lock_);
 	template <typename Unit>
-	int end_io(Unit &unit, mpath_io &io, unsigned char *status);
-	bool busy();
+	int end_io(Unit &unit, mpath_io &io, unsigned char *status) MP_EXCLUDES(lock_);
+	bool busy() MP_EXCLUDES(lock_);
 
 	mpg_ctx *ctx() const { return ctx_; }
 
 private:
-	Multipath(mpg_ctx *ctx, bool bio_only) : ctx_(ctx), bio_only_(bio_only), bio_mode_(bio_only)
+	Multipath(mpg_ctx *ctx, bool bio_only)
+		: ctx_(ctx), bio_only_(bio_only), bio_mode_(bio_only), lock_(ctx)
 	{}
 
-	int parse_features(ArgSet &as, const char **error);
+	// Table load (table.cpp): the target is not yet visible to any other
+	// context, so it sets fields without the lock.
+	int parse_features(ArgSet &as, const char **error) MP_NO_THREAD_SAFETY_ANALYSIS;
 	int parse_hw_handler(ArgSet &as, const char **error);
 	int setup_handler(Path &path, const char **error);
 	int parse_group(ArgSet &as, PathGroup &pg, unsigned int nr_before, const char **error);
@@ -111,64 +123,94 @@ private:
 		      unsigned int nr_paths) const;
 	static void release_group(mpg_ctx *ctx, PathGroup &pg);
 
+	// Routing (route.cpp).
 	Path *choose_path_fast(unsigned int nr_bytes);
-	Path *choose_path_locked(unsigned int nr_bytes);
-	Path *choose_in_group_locked(PathGroup &pg, unsigned int nr_bytes);
-	void switch_group_locked(PathGroup &pg);
-	void fail_path_locked(Path &path);
-	void fail_path(Path &path);
-	void bypass_group(PathGroup &pg, bool bypassed);
-	unsigned int pg_init_all_paths_locked();
-	bool pg_init_limit_reached();
-	int reinstate_path(Path &path);
-	void set_queue_if_no_path(bool queue, bool save_old);
-	void arm_nopath_timer_locked();
-	void set_io_timeout(unsigned int msecs);
-	bool path_has_late_io_locked(Path &path, unsigned long tick);
-	void stats(char *result, unsigned int maxlen);
-	int path_action(const char *dev_name, bool fail);
-	int group_action(const char *num_str, int action);
-	char group_state_locked(const PathGroup &pg) const;
+	Path *choose_path(const Locked &, unsigned int nr_bytes) MP_REQUIRES(lock_);
+	Path *choose_in_group(const Locked &, PathGroup &pg, unsigned int nr_bytes)
+		MP_REQUIRES(lock_);
+	void switch_group(const Locked &, PathGroup &pg) MP_REQUIRES(lock_);
 
+	// Failover and queueing (failover.cpp).
+	void fail_path(const Locked &, Path &path) MP_REQUIRES(lock_);
+	int reinstate_path(Path &path) MP_EXCLUDES(lock_);
+	void bypass_group(PathGroup &pg, bool bypassed) MP_EXCLUDES(lock_);
+	void set_queue_if_no_path(bool queue, bool save_old) MP_EXCLUDES(lock_);
+	void arm_nopath_timer(const Locked &) MP_REQUIRES(lock_);
+
+	// pg_init (pg_init.cpp).
+	unsigned int pg_init_all_paths(const Locked &) MP_REQUIRES(lock_);
+	bool pg_init_limit_reached() MP_EXCLUDES(lock_);
+	void fail_path_now(Path &path) MP_EXCLUDES(lock_);
+
+	// The I/O timeout (io_timeout.cpp).
+	void set_io_timeout(unsigned int msecs) MP_EXCLUDES(lock_);
+	bool path_has_late_io(const Locked &, Path &path, unsigned long tick) MP_REQUIRES(lock_);
+
+	// Messages and status (messages.cpp, status.cpp).
+	void stats(char *result, unsigned int maxlen) MP_EXCLUDES(lock_);
+	int path_action(const char *dev_name, bool fail) MP_EXCLUDES(lock_);
+	int group_action(const char *num_str, int action) MP_EXCLUDES(lock_);
+	char group_state(const Locked &, const PathGroup &pg) const MP_REQUIRES(lock_);
+
+	// ---- Configuration: set by the table load, constant after.
 	mpg_ctx *ctx_;
 	PathGroup *groups_ = nullptr;
 	unsigned int nr_groups_ = 0;
-	PathGroup *current_pg_ = nullptr;
-	PathGroup *next_pg_ = nullptr; // switch_group request, taken by the next I/O
-	Path *current_path_ = nullptr;
-	unsigned int nr_valid_paths_ = 0;
-
-	// Mainline's MPATHF_QUEUE_IO: set until the first group is chosen.
-	bool queue_io_ = true;
-	bool queue_if_no_path_ = false;
-	bool saved_queue_if_no_path_ = false; // across a flush suspend
-	bool retain_attached_hw_handler_ = false;
 	bool bio_only_; // the bio_multipath target
 	bool bio_mode_;
+	bool retain_attached_hw_handler_ = false;
 	unsigned int pg_init_retries_ = 0;
 	unsigned int pg_init_delay_msecs_ = kPgInitDelayDefault;
-	unsigned int pg_init_count_ = 0;
-
-	// Hardware handler (scsi_dh) and the pg_init state of mainline.
+	// Hardware handler (scsi_dh).
 	char *hw_handler_ = nullptr;
 	char *hw_handler_params_ = nullptr; // "<count>\0<arg>\0..." for scsi_dh
-	bool pg_init_required_ = false;	    // the current group needs pg_init
-	bool pg_init_delay_retry_ = false;  // wait pg_init_delay before the next
-	bool pg_init_disabled_ = false;	    // suspending: start no new pg_init
-	unsigned int pg_init_in_progress_ = 0;
 
-	// Per-I/O latency timeout (not in mainline): a path with an I/O older
-	// than io_timeout_ms_ is failed.  The check ticks every quarter of it;
-	// io_tick_ counts the ticks.
-	unsigned int io_timeout_ms_ = 0;
-	bool io_timeout_in_table_ = false; // echoed only if the table/a message set it
-	unsigned long io_tick_ = 0;
+	// ---- The lock, and what only it protects.
+	mutable TargetLock lock_;
+	bool queue_if_no_path_ MP_GUARDED_BY(lock_) = false;
+	bool saved_queue_if_no_path_ MP_GUARDED_BY(lock_) = false; // across a flush suspend
+
+	// ---- Routing: written under the lock, read by the lockless fast path.
+	Lockless<PathGroup *> current_pg_;
+	Lockless<PathGroup *> next_pg_; // switch_group request, taken by the next I/O
+	Lockless<Path *> current_path_;
+	Lockless<unsigned int> nr_valid_paths_;
+	// Mainline's MPATHF_QUEUE_IO: set until the first group is chosen,
+	// and while a group's pg_init runs.
+	Lockless<bool> queue_io_{true};
+	Lockless<bool> pg_init_required_; // the current group needs pg_init
+
+	// ---- pg_init, as mainline keeps it.
+	Lockless<unsigned int> pg_init_in_progress_;
+	unsigned int pg_init_count_ MP_GUARDED_BY(lock_) = 0;
+	bool pg_init_delay_retry_ MP_GUARDED_BY(lock_) = false; // wait pg_init_delay first
+	bool pg_init_disabled_ MP_GUARDED_BY(lock_) = false;	  // suspending: start none
+
+	// ---- Per-I/O latency timeout (not in mainline): a path with an I/O
+	// older than io_timeout_ms_ is failed.  The check ticks every quarter
+	// of it; io_tick_ counts the ticks.
+	Lockless<unsigned int> io_timeout_ms_;
+	Lockless<unsigned long> io_tick_;
+	bool io_timeout_in_table_ MP_GUARDED_BY(lock_) = false; // echoed if a table or message set it
 };
 
 // The glue's opaque handle is the core object itself.
 inline Multipath *to_core(mpc_core *core)
 {
+	// mpc_core is never defined: the handle is a Multipath made by mpc_create().
 	return reinterpret_cast<Multipath *>(core);
+}
+
+inline Path *to_path(mpc_path *path)
+{
+	// mpc_path is never defined: the handle is a Path the core handed out.
+	return reinterpret_cast<Path *>(path);
+}
+
+inline mpc_path *to_handle(Path *path)
+{
+	// The glue keeps it opaque and hands it back as is (to_path()).
+	return reinterpret_cast<mpc_path *>(path);
 }
 
 } // namespace mpath

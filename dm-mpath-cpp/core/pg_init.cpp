@@ -16,37 +16,38 @@ constexpr unsigned int kPgInitDelayMsecs = 2000;
 
 // Starts pg_init on every usable path of the current group; returns how many
 // activations are in flight.
-unsigned int Multipath::pg_init_all_paths_locked()
+unsigned int Multipath::pg_init_all_paths(const Locked &held)
 {
+	PathGroup *pg = current_pg_.read();
 	unsigned int delay = 0;
 
-	if (pg_init_in_progress_ || pg_init_disabled_)
+	if (pg_init_in_progress_.read() || pg_init_disabled_)
 		return 0;
 
 	pg_init_count_++;
-	write_once(pg_init_required_, false);
-	if (!current_pg_)
+	pg_init_required_.set(held, false);
+	if (!pg)
 		return 0;
 
 	if (pg_init_delay_retry_)
 		delay = pg_init_delay_msecs_ != kPgInitDelayDefault ? pg_init_delay_msecs_
 								    : kPgInitDelayMsecs;
-	for (unsigned int i = 0; i < current_pg_->nr_paths; i++) {
-		Path &path = current_pg_->paths[i];
+	for (unsigned int i = 0; i < pg->nr_paths; i++) {
+		Path &path = pg->paths[i];
 
-		if (path.active && mpg_activation_queue(path.activation, delay))
-			write_once(pg_init_in_progress_, pg_init_in_progress_ + 1);
+		if (path.active.read() && mpg_activation_queue(path.activation, delay))
+			pg_init_in_progress_.set(held, pg_init_in_progress_.read() + 1);
 	}
-	return pg_init_in_progress_;
+	return pg_init_in_progress_.read();
 }
 
 // May pg_init be tried again?  If so it is marked as required.
 bool Multipath::pg_init_limit_reached()
 {
-	LockGuard guard(ctx_);
+	LockGuard guard(lock_);
 
 	if (pg_init_count_ <= pg_init_retries_ && !pg_init_disabled_) {
-		write_once(pg_init_required_, true);
+		pg_init_required_.set(guard, true);
 		return false;
 	}
 	return true;
@@ -55,10 +56,17 @@ bool Multipath::pg_init_limit_reached()
 // The path's pg_init work runs (process context, no lock held).
 void Multipath::activate_path(Path &path, mpg_activation *act)
 {
-	if (read_once(path.active) && !mpg_dev_dying(path.dev))
+	if (path.active.read() && !mpg_dev_dying(path.dev))
 		mpg_dh_activate(act, path.dev); // completes in pg_init_done()
 	else
 		pg_init_done(path, MP_DH_DEV_OFFLINED);
+}
+
+void Multipath::fail_path_now(Path &path)
+{
+	LockGuard guard(lock_);
+
+	fail_path(guard, path);
 }
 
 // The handler's answer for one path.
@@ -78,7 +86,7 @@ void Multipath::pg_init_done(Path &path, int result)
 		}
 		mpg_log(MP_LOG_ERR, "Could not failover the device: Handler scsi_dh_%s Error %d.",
 			hw_handler_, result);
-		fail_path(path); // rather than ping-pong between groups
+		fail_path_now(path); // rather than ping-pong between groups
 		break;
 	case MP_DH_DEV_TEMP_BUSY:
 		// The controller is busy (firmware upgrade?): try another group.
@@ -90,40 +98,40 @@ void Multipath::pg_init_done(Path &path, int result)
 	case MP_DH_IMM_RETRY:
 	case MP_DH_RES_TEMP_UNAVAIL:
 		if (pg_init_limit_reached())
-			fail_path(path);
+			fail_path_now(path);
 		result = 0;
 		break;
 	case MP_DH_DEV_OFFLINED:
 	default:
-		fail_path(path);
+		fail_path_now(path);
 		break;
 	}
 
 	// Everything up to the wake-up happens under the lock: once pg_init
 	// reads as idle, flush_pg_init() may return and the target be freed
 	// as soon as it can take the lock (as in mainline).
-	LockGuard guard(ctx_);
+	LockGuard guard(lock_);
 
 	if (result) {
-		if (&path == current_path_) {
+		if (&path == current_path_.read()) {
 			mpg_log(MP_LOG_ERR, "Could not failover device. Error %d.", result);
-			write_once(current_path_, nullptr);
-			write_once(current_pg_, nullptr);
+			current_path_.set(guard, nullptr);
+			current_pg_.set(guard, nullptr);
 		}
-	} else if (!pg_init_required_) {
+	} else if (!pg_init_required_.read()) {
 		pg.bypassed = false;
 	}
 
-	write_once(pg_init_in_progress_, pg_init_in_progress_ - 1);
-	if (pg_init_in_progress_)
+	pg_init_in_progress_.set(guard, pg_init_in_progress_.read() - 1);
+	if (pg_init_in_progress_.read())
 		return; // other paths of the group are still activating
 
-	if (pg_init_required_) {
+	if (pg_init_required_.read()) {
 		pg_init_delay_retry_ = delay_retry;
-		if (pg_init_all_paths_locked())
+		if (pg_init_all_paths(guard))
 			return;
 	}
-	write_once(queue_io_, false);
+	queue_io_.set(guard, false);
 	mpg_kick_waiting_io(ctx_);
 	mpg_pg_init_wake(ctx_);
 }
@@ -136,16 +144,16 @@ void Multipath::flush_pg_init()
 	if (!hw_handler_)
 		return;
 	{
-		LockGuard guard(ctx_);
+		LockGuard guard(lock_);
 
-		if (!pg_init_in_progress_ || pg_init_disabled_)
+		if (!pg_init_in_progress_.read() || pg_init_disabled_)
 			return;
 		pg_init_disabled_ = true;
 	}
 	mpg_activation_flush();
 	mpg_pg_init_wait(ctx_);
 
-	LockGuard guard(ctx_);
+	LockGuard guard(lock_);
 	pg_init_disabled_ = false;
 }
 

@@ -9,12 +9,12 @@ namespace mpath {
 
 // Steady state: the current group is set up and nothing asks for a change,
 // so its selector picks a path without the target lock.  nullptr sends the
-// I/O to choose_path_locked().
+// I/O to choose_path().
 Path *Multipath::choose_path_fast(unsigned int nr_bytes)
 {
-	PathGroup *pg = load_acquire(current_pg_);
+	PathGroup *pg = current_pg_.acquire();
 
-	if (!pg || read_once(next_pg_) || read_once(queue_io_) || read_once(pg_init_required_))
+	if (!pg || next_pg_.read() || queue_io_.read() || pg_init_required_.read())
 		return nullptr;
 	return pg->selector.select(pg->paths, pg->nr_paths, nr_bytes);
 }
@@ -22,26 +22,27 @@ Path *Multipath::choose_path_fast(unsigned int nr_bytes)
 // Group choice follows mainline: a pending switch_group first, then the
 // current group while it has a usable path, then every enabled group in
 // order, and the bypassed (disabled) ones only as a last resort.
-Path *Multipath::choose_path_locked(unsigned int nr_bytes)
+Path *Multipath::choose_path(const Locked &held, unsigned int nr_bytes)
 {
+	PathGroup *pg;
 	Path *path;
 
-	if (!nr_valid_paths_) {
-		write_once(queue_io_, false);
+	if (!nr_valid_paths_.read()) {
+		queue_io_.set(held, false);
 		goto failed;
 	}
 
-	if (next_pg_) {
-		PathGroup *pg = next_pg_;
-
-		write_once(next_pg_, nullptr);
-		path = choose_in_group_locked(*pg, nr_bytes);
+	pg = next_pg_.read();
+	if (pg) {
+		next_pg_.set(held, nullptr);
+		path = choose_in_group(held, *pg, nr_bytes);
 		if (path)
 			return path;
 	}
 
-	if (current_pg_) {
-		path = choose_in_group_locked(*current_pg_, nr_bytes);
+	pg = current_pg_.read();
+	if (pg) {
+		path = choose_in_group(held, *pg, nr_bytes);
 		if (path)
 			return path;
 	}
@@ -50,7 +51,7 @@ Path *Multipath::choose_path_locked(unsigned int nr_bytes)
 		for (unsigned int i = 0; i < nr_groups_; i++) {
 			if (groups_[i].bypassed != static_cast<bool>(want_bypassed))
 				continue;
-			path = choose_in_group_locked(groups_[i], nr_bytes);
+			path = choose_in_group(held, groups_[i], nr_bytes);
 			if (!path)
 				continue;
 			// A bypassed group's controller said it was busy: its
@@ -62,50 +63,50 @@ Path *Multipath::choose_path_locked(unsigned int nr_bytes)
 	}
 
 failed:
-	write_once(current_path_, nullptr);
-	write_once(current_pg_, nullptr);
+	current_path_.set(held, nullptr);
+	current_pg_.set(held, nullptr);
 	return nullptr;
 }
 
-Path *Multipath::choose_in_group_locked(PathGroup &pg, unsigned int nr_bytes)
+Path *Multipath::choose_in_group(const Locked &held, PathGroup &pg, unsigned int nr_bytes)
 {
 	Path *path = pg.selector.select(pg.paths, pg.nr_paths, nr_bytes);
 
 	if (path) {
-		write_once(current_path_, path);
-		if (current_pg_ != &pg)
-			switch_group_locked(pg);
+		current_path_.set(held, path);
+		if (current_pg_.read() != &pg)
+			switch_group(held, pg);
 	}
 	return path;
 }
 
-void Multipath::switch_group_locked(PathGroup &pg)
+void Multipath::switch_group(const Locked &held, PathGroup &pg)
 {
 	// With a hardware handler I/O waits until pg_init activated the group.
-	write_once(queue_io_, hw_handler_ != nullptr);
-	write_once(pg_init_required_, hw_handler_ != nullptr);
+	queue_io_.set(held, hw_handler_ != nullptr);
+	pg_init_required_.set(held, hw_handler_ != nullptr);
 	pg_init_count_ = 0;
-	store_release(current_pg_, &pg);
+	current_pg_.publish(held, &pg);
 }
 
 // dm-rq's question before dispatching: would mapping now only bounce off
 // busy paths?  Mainline's answer, from the group the next I/O will use.
 bool Multipath::busy()
 {
-	PathGroup *pg = load_acquire(current_pg_);
-	PathGroup *next = read_once(next_pg_);
+	PathGroup *pg = current_pg_.acquire();
+	PathGroup *next = next_pg_.read();
 	bool has_active = false;
 
-	if (read_once(pg_init_in_progress_))
+	if (pg_init_in_progress_.read())
 		return true;
-	if (!read_once(nr_valid_paths_)) {
+	if (!nr_valid_paths_.read()) {
 		// Queueing in request mode: map() delays the requeue itself.
-		LockGuard guard(ctx_);
+		LockGuard guard(lock_);
 
 		if (queue_if_no_path_)
 			return bio_mode_;
 	}
-	if (!read_once(current_path_) && next)
+	if (!current_path_.read() && next)
 		pg = next;
 	// Unknown group: choosing one here could start its initialisation.
 	if (!pg)
@@ -114,7 +115,7 @@ bool Multipath::busy()
 	for (unsigned int i = 0; i < pg->nr_paths; i++) {
 		const Path &path = pg->paths[i];
 
-		if (!read_once(path.active))
+		if (!path.active.read())
 			continue;
 		has_active = true;
 		if (!mpg_dev_busy(path.dev))
@@ -128,12 +129,12 @@ int Multipath::ioctl_device(mpg_dev **dev)
 {
 	int r;
 	{
-		LockGuard guard(ctx_);
-		Path *path = current_path_;
+		LockGuard guard(lock_);
+		Path *path = current_path_.read();
 
-		if (!path || !queue_io_)
-			path = choose_path_locked(0);
-		if (path && !queue_io_) {
+		if (!path || !queue_io_.read())
+			path = choose_path(guard, 0);
+		if (path && !queue_io_.read()) {
 			*dev = path->dev;
 			return 0;
 		}
@@ -141,10 +142,10 @@ int Multipath::ioctl_device(mpg_dev **dev)
 		// caller retry (while queueing), after pg_init was started.
 		r = path || queue_if_no_path_ ? -kENOTCONN : -kEIO;
 		if (r == -kENOTCONN) {
-			if (!current_pg_)
-				choose_path_locked(0);
-			if (pg_init_required_)
-				pg_init_all_paths_locked();
+			if (!current_pg_.read())
+				choose_path(guard, 0);
+			if (pg_init_required_.read())
+				pg_init_all_paths(guard);
 		}
 	}
 	if (r == -kENOTCONN)

@@ -52,8 +52,11 @@ int Multipath::parse_features(ArgSet &as, const char **error)
 				return -kEINVAL;
 		} else if (word_is(name, "io_timeout_msecs") && argc >= 1) {
 			argc--;
-			if (!as.read(kIoTimeout, &io_timeout_ms_, error))
+			unsigned int msecs;
+
+			if (!as.read(kIoTimeout, &msecs, error))
 				return -kEINVAL;
+			io_timeout_ms_.init(msecs);
 			io_timeout_in_table_ = true;
 		} else if (word_is(name, "queue_mode") && argc >= 1) {
 			const char *mode = as.shift();
@@ -141,7 +144,7 @@ int Multipath::setup_handler(Path &path, const char **error)
 	if (!attached && !hw_handler_)
 		return 0;
 
-	path.activation = mpg_activation_alloc(ctx_, reinterpret_cast<mpc_path *>(&path));
+	path.activation = mpg_activation_alloc(ctx_, to_handle(&path));
 	if (!path.activation) {
 		mpg_free(attached);
 		*error = "can't allocate path activation";
@@ -319,7 +322,7 @@ int Multipath::create(mpc_create_args *args, ArgSet as, Multipath **out)
 		return -kEINVAL;
 	}
 
-	m->io_timeout_ms_ = args->io_timeout_ms <= kIoTimeoutMax ? args->io_timeout_ms : 0;
+	m->io_timeout_ms_.init(args->io_timeout_ms <= kIoTimeoutMax ? args->io_timeout_ms : 0);
 	r = m->parse_features(as, error);
 	if (!r)
 		r = m->parse_hw_handler(as, error);
@@ -357,9 +360,9 @@ int Multipath::create(mpc_create_args *args, ArgSet as, Multipath **out)
 			goto bad;
 		count++;
 		pg.num = count;
-		m->nr_valid_paths_ += pg.nr_paths;
+		m->nr_valid_paths_.init(m->nr_valid_paths_.read() + pg.nr_paths);
 		if (!--next_pg_num)
-			m->next_pg_ = &pg;
+			m->next_pg_.init(&pg);
 	}
 	if (count != m->nr_groups_) {
 		*error = "priority group count mismatch";
@@ -374,8 +377,7 @@ int Multipath::create(mpc_create_args *args, ArgSet as, Multipath **out)
 
 			if (path.activation)
 				continue;
-			path.activation = mpg_activation_alloc(m->ctx_,
-							       reinterpret_cast<mpc_path *>(&path));
+			path.activation = mpg_activation_alloc(m->ctx_, to_handle(&path));
 			if (!path.activation) {
 				*error = "can't allocate path activation";
 				r = -kENOMEM;
@@ -385,8 +387,8 @@ int Multipath::create(mpc_create_args *args, ArgSet as, Multipath **out)
 	}
 
 	{
-		LockGuard guard(m->ctx_);
-		m->arm_nopath_timer_locked(); // a table without paths
+		LockGuard guard(m->lock_);
+		m->arm_nopath_timer(guard); // a table without paths
 	}
 
 	args->bio_mode = m->bio_mode_;

@@ -14,7 +14,9 @@ using mpath::Multipath;
 using mpath::Path;
 using mpath::PathGroup;
 
-extern "C" void insp_snapshot(mpc_core *core, insp_state *st) noexcept
+// The harnesses are single-threaded: the snapshot reads guarded fields
+// between calls into the core, never during one.
+extern "C" void insp_snapshot(mpc_core *core, insp_state *st) noexcept MP_NO_THREAD_SAFETY_ANALYSIS
 {
 	Multipath *m = mpath::to_core(core);
 	unsigned int nr_paths = 0, p = 0;
@@ -36,9 +38,9 @@ extern "C" void insp_snapshot(mpc_core *core, insp_state *st) noexcept
 		ig.valid_count = pg.selector.rotation_.valid_count();
 		ig.policy = pg.selector.index_;
 		ig.num = pg.num;
-		if (&pg == m->current_pg_)
+		if (&pg == m->current_pg_.read())
 			st->current_group = static_cast<int>(g);
-		if (&pg == m->next_pg_)
+		if (&pg == m->next_pg_.read())
 			st->next_group = static_cast<int>(g);
 		for (unsigned int i = 0; i < pg.nr_paths; i++, p++) {
 			const Path &path = pg.paths[i];
@@ -47,7 +49,7 @@ extern "C" void insp_snapshot(mpc_core *core, insp_state *st) noexcept
 			ip.path = reinterpret_cast<mpc_path *>(const_cast<Path *>(&path));
 			ip.dev = path.dev;
 			ip.group = g;
-			ip.active = path.active;
+			ip.active = path.active.read();
 			ip.fail_count = path.fail_count;
 			ip.has_activation = path.activation != nullptr;
 			pg.selector.visit([&]<typename P>(const P &) {
@@ -60,25 +62,25 @@ extern "C" void insp_snapshot(mpc_core *core, insp_state *st) noexcept
 			});
 			for (unsigned int s = 0; s < INSP_TICK_SLOTS && s < Path::kIoTickSlots; s++)
 				ip.in_flight_by_tick[s] = mpg_counters_sum(path.counters, s);
-			if (&path == m->current_path_)
+			if (&path == m->current_path_.read())
 				st->current_path = static_cast<int>(p);
 		}
 	}
 	// A current path outside every group would be a dangling pointer.
-	if (m->current_path_ && st->current_path < 0)
+	if (m->current_path_.read() && st->current_path < 0)
 		st->current_path = -2;
-	st->nr_valid_paths = m->nr_valid_paths_;
-	st->queue_io = m->queue_io_;
+	st->nr_valid_paths = m->nr_valid_paths_.read();
+	st->queue_io = m->queue_io_.read();
 	st->queue_if_no_path = m->queue_if_no_path_;
 	st->saved_queue_if_no_path = m->saved_queue_if_no_path_;
-	st->pg_init_required = m->pg_init_required_;
+	st->pg_init_required = m->pg_init_required_.read();
 	st->pg_init_disabled = m->pg_init_disabled_;
-	st->pg_init_in_progress = m->pg_init_in_progress_;
+	st->pg_init_in_progress = m->pg_init_in_progress_.read();
 	st->pg_init_count = m->pg_init_count_;
 	st->has_hw_handler = m->hw_handler_ != nullptr;
 	st->hw_handler = m->hw_handler_;
 	st->bio_mode = m->bio_mode_;
-	st->io_timeout_ms = m->io_timeout_ms_;
+	st->io_timeout_ms = m->io_timeout_ms_.read();
 }
 
 extern "C" void insp_free(insp_state *st) noexcept

@@ -2,13 +2,39 @@
 #pragma once
 
 #include "freestanding.hpp"
+#include "lock.hpp"
 
 namespace mpath {
 
-// Lockless accesses for state the I/O fast path reads without the target
-// lock (the kernel's READ_ONCE/WRITE_ONCE/atomic_long_t live behind the seam;
-// calling into the glue for each would cost a call per I/O).  GCC's atomic
-// builtins compile to the same single instructions.
+// A field written only with the target lock held and read without it (the
+// I/O fast path, busy(), the timers): each access is one untorn load or
+// store, so a reader sees the old value or the new one, never a mix.  The
+// kernel's READ_ONCE/WRITE_ONCE live behind the seam, and a call into the
+// glue per access would cost a call per I/O; GCC's atomic builtins compile
+// to the same single instructions.
+template <typename T>
+class Lockless {
+public:
+	constexpr Lockless() = default;
+	constexpr explicit Lockless(T value) : value_(value) {}
+	Lockless(const Lockless &) = delete;
+	Lockless &operator=(const Lockless &) = delete;
+
+	T read() const { return __atomic_load_n(&value_, __ATOMIC_RELAXED); }
+	void set(const Locked &, T value) { __atomic_store_n(&value_, value, __ATOMIC_RELAXED); }
+	// A pointer to something set up before: a reader that loads it with
+	// acquire() sees that set-up.
+	void publish(const Locked &, T value) { __atomic_store_n(&value_, value, __ATOMIC_RELEASE); }
+	T acquire() const { return __atomic_load_n(&value_, __ATOMIC_ACQUIRE); }
+	// Table load: no other context can see the target yet.
+	void init(T value) { value_ = value; }
+
+private:
+	T value_{};
+};
+
+// State a lock of its own protects (not the target lock), read by others
+// locklessly: historical-service-time's estimate, under its TryLock.
 template <typename T>
 inline T read_once(const T &v)
 {
@@ -19,25 +45,6 @@ template <typename T>
 inline void write_once(T &v, T value)
 {
 	__atomic_store_n(&v, value, __ATOMIC_RELAXED);
-}
-
-template <typename T>
-inline void write_once(T *&v, decltype(nullptr))
-{
-	__atomic_store_n(&v, static_cast<T *>(nullptr), __ATOMIC_RELAXED);
-}
-
-// Publication of a pointer whose target was set up before (release/acquire).
-template <typename T>
-inline T *load_acquire(T *const &p)
-{
-	return __atomic_load_n(&p, __ATOMIC_ACQUIRE);
-}
-
-template <typename T>
-inline void store_release(T *&p, T *value)
-{
-	__atomic_store_n(&p, value, __ATOMIC_RELEASE);
 }
 
 // A counter updated from any CPU or interrupt without a lock.

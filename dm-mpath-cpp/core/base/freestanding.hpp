@@ -15,6 +15,12 @@ inline void *operator new(size_t, void *where) noexcept
 	return where;
 }
 
+// For the I/O path's dispatch functions (the selector's visit, map/end_io
+// per unit): GCC's -O2 heuristics kept them out of line once the core was
+// split into files, about 10 instructions per I/O more (callgrind over
+// core-bench); inlined, an I/O costs 3% fewer than before the split.
+#define MP_ALWAYS_INLINE inline __attribute__((always_inline))
+
 namespace mpath {
 
 // Kernel errno values the core returns (include/uapi/asm-generic/errno-base.h).

@@ -4,7 +4,7 @@
 // and is retried; every decision is made once, in map_io.hpp.
 #pragma once
 
-#include "../base/freestanding.hpp"
+#include "../base/lock.hpp"
 
 namespace mpath {
 
@@ -24,13 +24,13 @@ public:
 		return MP_CLONE_OK;
 	}
 
-	int wait_for_path_locked(mpg_ctx *ctx)
+	int wait_for_path(const Locked &, mpg_ctx *ctx)
 	{
 		mpg_bio_park(ctx, bio_);
 		return MP_MAPIO_SUBMITTED;
 	}
 
-	int retry_locked(mpg_ctx *ctx, unsigned char, bool have_path)
+	int retry(const Locked &, mpg_ctx *ctx, unsigned char, bool have_path)
 	{
 		mpg_bio_restore(ctx, bio_);
 		mpg_bio_park(ctx, bio_);

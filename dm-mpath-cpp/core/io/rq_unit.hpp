@@ -4,7 +4,7 @@
 // and is retried; every decision is made once, in map_io.hpp.
 #pragma once
 
-#include "../base/freestanding.hpp"
+#include "../base/lock.hpp"
 
 namespace mpath {
 
@@ -20,9 +20,9 @@ public:
 
 	mpath_clone_result remap(mpg_dev *dev) { return mpg_rq_clone(rq_, dev, clone_); }
 
-	int wait_for_path_locked(mpg_ctx *) { return MP_MAPIO_DELAY_REQUEUE; }
+	int wait_for_path(const Locked &, mpg_ctx *) { return MP_MAPIO_DELAY_REQUEUE; }
 
-	int retry_locked(mpg_ctx *, unsigned char status, bool)
+	int retry(const Locked &, mpg_ctx *, unsigned char status, bool)
 	{
 		return status == MP_STS_RESOURCE ? MP_ENDIO_DELAY_REQUEUE : MP_ENDIO_REQUEUE;
 	}

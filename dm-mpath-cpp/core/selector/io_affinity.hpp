@@ -44,7 +44,7 @@ PathT *IoAffinity::select(const Rotation &, PathT *paths, unsigned int, unsigned
 	unsigned int idx = cpu < nr_cpus_ ? cpu_map_[cpu] : 0;
 	int node;
 
-	if (idx && read_once(paths[idx - 1].active))
+	if (idx && paths[idx - 1].active.read())
 		return &paths[idx - 1];
 	if (!idx)
 		map_misses_.add(1);
@@ -55,7 +55,7 @@ PathT *IoAffinity::select(const Rotation &, PathT *paths, unsigned int, unsigned
 			idx = cpu_map_[c];
 			if (!idx || (same_node && mpg_cpu_to_node(c) != node))
 				continue;
-			if (read_once(paths[idx - 1].active))
+			if (paths[idx - 1].active.read())
 				return &paths[idx - 1];
 		}
 	}

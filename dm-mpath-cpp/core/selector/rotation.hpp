@@ -8,6 +8,7 @@
 #pragma once
 
 #include "../base/atomic.hpp"
+#include "../base/lock.hpp"
 
 namespace mpath {
 
@@ -27,14 +28,14 @@ public:
 	{
 		mpg_counters_free(turns_);
 		turns_ = nullptr;
-		valid_count_ = 0;
+		valid_count_.init(0);
 	}
 
-	unsigned int valid_count() const { return read_once(valid_count_); }
-	// Table load, and under the target lock when a path changes state.
-	void path_added() { valid_count_++; }
-	void path_failed() { write_once(valid_count_, valid_count_ - 1); }
-	void path_reinstated() { write_once(valid_count_, valid_count_ + 1); }
+	unsigned int valid_count() const { return valid_count_.read(); }
+	// Table load.
+	void path_added() { valid_count_.init(valid_count_.read() + 1); }
+	void path_failed(const Locked &held) { valid_count_.set(held, valid_count_.read() - 1); }
+	void path_reinstated(const Locked &held) { valid_count_.set(held, valid_count_.read() + 1); }
 
 	// The valid path whose turn it is: this CPU's turn counter modulo the
 	// number of valid paths, so that the valid paths take turns evenly, as
@@ -51,7 +52,7 @@ public:
 			skip = static_cast<unsigned long>(mpg_counters_fetch_inc(turns_, 0)) %
 			       valid;
 		for (unsigned int i = 0; i < nr; i++) {
-			if (!read_once(paths[i].active))
+			if (!paths[i].active.read())
 				continue;
 			if (!skip)
 				return &paths[i];
@@ -77,7 +78,7 @@ public:
 		     i++, idx = idx + 1 < nr ? idx + 1 : 0) {
 			PathT *p = &paths[idx];
 
-			if (!read_once(p->active))
+			if (!p->active.read())
 				continue;
 			if (!best || better(*p, *best))
 				best = p;
@@ -95,7 +96,7 @@ public:
 
 private:
 	mpg_counters *turns_ = nullptr; // per CPU; not allocated for io-affinity
-	unsigned int valid_count_ = 0;
+	Lockless<unsigned int> valid_count_;
 };
 
 } // namespace mpath

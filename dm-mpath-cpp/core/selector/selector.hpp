@@ -89,8 +89,8 @@ public:
 	}
 
 	// Called under the target lock when a path changes state.
-	void path_failed() { rotation_.path_failed(); }
-	void path_reinstated() { rotation_.path_reinstated(); }
+	void path_failed(const Locked &held) { rotation_.path_failed(held); }
+	void path_reinstated(const Locked &held) { rotation_.path_reinstated(held); }
 
 	void group_status(Emitter &emit) const
 	{
@@ -129,7 +129,7 @@ private:
 
 	// f(policy) for the group's policy, as its own type.
 	template <unsigned int I = 0, typename F>
-	decltype(auto) visit(F &&f)
+	MP_ALWAYS_INLINE decltype(auto) visit(F &&f)
 	{
 		if constexpr (I + 1 == kCount) {
 			return f(policy_.template get<Nth<I>>());
@@ -141,7 +141,7 @@ private:
 	}
 
 	template <unsigned int I = 0, typename F>
-	decltype(auto) visit(F &&f) const
+	MP_ALWAYS_INLINE decltype(auto) visit(F &&f) const
 	{
 		if constexpr (I + 1 == kCount) {
 			return f(policy_.template get<Nth<I>>());
