@@ -106,12 +106,12 @@ void mpg_selector_warn(const char *selector, int ratelimited, const char *fmt, .
 	__attribute__((format(printf, 3, 4)));
 int mpg_scnprintf(char *buf, unsigned long size, const char *fmt, ...) MPATH_NOEXCEPT
 	__attribute__((format(printf, 3, 4)));
-/* The kernel's "%u%c" sscanf idiom, so numbers parse exactly as in mainline. */
+/*
+ * The kernel's "%u%c" sscanf idiom, so numbers parse exactly as in
+ * mainline's dm_read_arg(): 0, or -EINVAL if str is not one number.
+ */
 int mpg_parse_uint(const char *str, unsigned int *value) MPATH_NOEXCEPT;
-int mpg_strcasecmp(const char *a, const char *b) MPATH_NOEXCEPT;
 char *mpg_strdup(const char *str) MPATH_NOEXCEPT;	/* free with mpg_free */
-int mpg_strcmp(const char *a, const char *b) MPATH_NOEXCEPT;
-unsigned long mpg_strlen(const char *str) MPATH_NOEXCEPT;
 
 /* Time and CPUs, for the selectors. */
 unsigned long long mpg_now_ns(void) MPATH_NOEXCEPT;		/* ktime_get_ns() */

@@ -18,7 +18,7 @@ int Multipath::message(unsigned int argc, char **argv, char *result, unsigned in
 	if (argc == 2 && word_is(argv[0], "io_timeout_msecs")) {
 		unsigned int msecs;
 
-		if (!mpg_parse_uint(argv[1], &msecs) || msecs > kIoTimeoutMax) {
+		if (mpg_parse_uint(argv[1], &msecs) || msecs > kIoTimeoutMax) {
 			mpg_log(MP_LOG_WARN, "io_timeout_msecs must be between 0 and %u",
 				kIoTimeoutMax);
 			return -kEINVAL;
@@ -101,7 +101,7 @@ int Multipath::group_action(const char *num_str, int action)
 {
 	unsigned int num;
 
-	if (!num_str || !mpg_parse_uint(num_str, &num) || !num || !nr_groups_ || num > nr_groups_) {
+	if (!num_str || mpg_parse_uint(num_str, &num) || !num || !nr_groups_ || num > nr_groups_) {
 		mpg_log(MP_LOG_WARN, "invalid PG number supplied to %s",
 			action == kSwitch ? "switch_pg_num" : "bypass_pg");
 		return -kEINVAL;

@@ -118,7 +118,7 @@ int Multipath::parse_hw_handler(ArgSet &as, const char **error)
 
 	// scsi_dh_set_params() wants "<count>\0<arg>\0<arg>\0".
 	for (unsigned int i = 0; i < argc; i++)
-		len += mpg_strlen(as.words()[i]) + 1;
+		len += text::length(as.words()[i]) + 1;
 	len += 12;
 	hw_handler_params_ = new char[len]();
 	if (!hw_handler_params_) {
@@ -156,7 +156,7 @@ int Multipath::setup_handler(Path &path, const char **error)
 	for (;;) {
 		if (retain && attached) {
 			// Parameters were meant for another handler.
-			if (hw_handler_ && mpg_strcmp(attached, hw_handler_)) {
+			if (hw_handler_ && !text::equal(attached, hw_handler_)) {
 				delete[] hw_handler_params_;
 				hw_handler_params_ = nullptr;
 			}

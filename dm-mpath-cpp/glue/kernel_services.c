@@ -166,12 +166,7 @@ int mpg_parse_uint(const char *str, unsigned int *value)
 {
 	char dummy;
 
-	return sscanf(str, "%u%c", value, &dummy) == 1;
-}
-
-int mpg_strcasecmp(const char *a, const char *b)
-{
-	return strcasecmp(a, b);
+	return sscanf(str, "%u%c", value, &dummy) == 1 ? 0 : -EINVAL;
 }
 
 char *mpg_strdup(const char *str)
@@ -180,16 +175,6 @@ char *mpg_strdup(const char *str)
 
 	mpg_count_alloc(copy, 1);
 	return copy;
-}
-
-int mpg_strcmp(const char *a, const char *b)
-{
-	return strcmp(a, b);
-}
-
-unsigned long mpg_strlen(const char *str)
-{
-	return strlen(str);
 }
 
 int mpg_blk_path_error(unsigned char status)

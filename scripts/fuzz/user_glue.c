@@ -228,43 +228,22 @@ static unsigned char k_tolower(unsigned char c)
 	return c;
 }
 
-/* sscanf(str, "%u%c", value, &dummy) == 1, as lib/vsprintf.c does it. */
+/* sscanf(str, "%u%c", value, &dummy) == 1, as lib/vsprintf.c does it: 0 or -EINVAL. */
 int mpg_parse_uint(const char *str, unsigned int *value)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	unsigned long long v = 0;
 
 	if (!*s)
-		return 0;
+		return -EINVAL;
 	while (k_isspace(*s))
 		s++;
 	if (!k_isdigit(*s))
-		return 0;
+		return -EINVAL;
 	while (k_isdigit(*s))
 		v = v * 10 + (*s++ - '0');	/* wraps, like simple_strntoull */
 	*value = (unsigned int)v;
-	return *s == '\0';
-}
-
-int mpg_strcasecmp(const char *a, const char *b)
-{
-	int c1, c2;
-
-	do {
-		c1 = k_tolower(*a++);
-		c2 = k_tolower(*b++);
-	} while (c1 == c2 && c1 != 0);
-	return c1 - c2;
-}
-
-int mpg_strcmp(const char *a, const char *b)
-{
-	return strcmp(a, b);
-}
-
-unsigned long mpg_strlen(const char *str)
-{
-	return strlen(str);
+	return *s == '\0' ? 0 : -EINVAL;
 }
 
 /* blk_path_error(): every error but these is the path's fault. */
@@ -586,7 +565,7 @@ int mpg_dh_set_params(struct mpg_dev *dev, const char *params)
 	const char *p = params;
 
 	might_sleep("mpg_dh_set_params");
-	if (!mpg_parse_uint(p, &count))
+	if (mpg_parse_uint(p, &count))
 		return -EINVAL;
 	for (unsigned int i = 0; i < count; i++) {
 		p += strlen(p) + 1;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "freestanding.hpp"
+#include "text.hpp"
 
 namespace mpath {
 
@@ -57,7 +58,7 @@ private:
 	{
 		const char *word = shift();
 
-		if (!word || !mpg_parse_uint(word, value) || *value < spec.min ||
+		if (!word || mpg_parse_uint(word, value) || *value < spec.min ||
 		    *value > spec.max || (grouped && argc_ < *value)) {
 			*error = spec.error;
 			return false;
@@ -71,7 +72,7 @@ private:
 
 inline bool word_is(const char *word, const char *name)
 {
-	return word && !mpg_strcasecmp(word, name);
+	return word && text::equal_nocase(word, name);
 }
 
 } // namespace mpath

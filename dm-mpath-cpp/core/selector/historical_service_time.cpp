@@ -14,9 +14,9 @@ bool HistoricalServiceTime::create(ArgSet args)
 
 	if (args.count() > 2)
 		return false;
-	if (args.count() && (!mpg_parse_uint(args.words()[0], &base) || base >= kOne))
+	if (args.count() && (mpg_parse_uint(args.words()[0], &base) || base >= kOne))
 		return false;
-	if (args.count() > 1 && !mpg_parse_uint(args.words()[1], &threshold))
+	if (args.count() > 1 && mpg_parse_uint(args.words()[1], &threshold))
 		return false;
 	set_weights(base);
 	threshold_ = threshold;

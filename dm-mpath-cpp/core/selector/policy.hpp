@@ -59,7 +59,7 @@ int read_repeat_count(unsigned int &repeat_count, ArgSet args, unsigned int max_
 		*error = Policy::kArgCountError;
 		return -kEINVAL;
 	}
-	if (args.count() && !mpg_parse_uint(args.words()[0], &repeat_count)) {
+	if (args.count() && mpg_parse_uint(args.words()[0], &repeat_count)) {
 		*error = Policy::kRepeatCountError;
 		return -kEINVAL;
 	}

@@ -20,7 +20,7 @@ bool PolicySet<Policies...>::set_policy_from(const char *name)
 	if constexpr (I == kCount) {
 		return false;
 	} else {
-		if (mpg_strcmp(name, Nth<I>::kName))
+		if (!text::equal(name, Nth<I>::kName))
 			return set_policy_from<I + 1>(name);
 		release();
 		policy_.template emplace<Nth<I>>();

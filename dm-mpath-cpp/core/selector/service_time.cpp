@@ -11,7 +11,7 @@ int ServiceTime::add_path(PathState &state, unsigned int, ArgSet args, const cha
 	int r = read_repeat_count<ServiceTime>(state.repeat_count, args, 2, true, error);
 
 	if (!r && args.count() == 2 &&
-	    (!mpg_parse_uint(args.words()[1], &state.relative_throughput) ||
+	    (mpg_parse_uint(args.words()[1], &state.relative_throughput) ||
 	     state.relative_throughput > kMaxThroughput)) {
 		*error = "service-time ps: invalid relative_throughput value";
 		r = -kEINVAL;
