@@ -15,24 +15,39 @@ int fx_split(struct kunit *test, const char *text, char ***argv)
 	return argc;
 }
 
+/* The fake found no breach of the seam's contract, and nothing is left. */
+static void fx_check_contract(struct kunit *test, struct fixture *fx)
+{
+	fake_ctx_fini(&fx->ctx);
+	KUNIT_EXPECT_EQ_MSG(test, atomic_xchg(&fake_breaches, 0), 0,
+			    "the core broke the seam's contract (see the log)");
+}
+
 int fx_create(struct kunit *test, struct fixture *fx, const char *table, int bio_only)
 {
 	struct mpc_create_args args = { .ctx = &fx->ctx, .bio_only = bio_only };
 	char **argv;
 	int argc, r;
 
-	fake_ctx_init(&fx->ctx);
+	/* A fresh world of devices when no target holds one. */
+	if (!fake_world_refs())
+		fake_world_reset();
+	fake_ctx_init(&fx->ctx, 0);
 	fx->core = NULL;
 	argc = fx_split(test, table, &argv);
+	fake_set_constructing(1);
 	r = mpc_create(&args, argc, argv, &fx->core);
+	fake_set_constructing(0);
 	argv_free(argv);
 	fx->error = args.error;
 	fx->ctx.core = fx->core;
+	fx->ctx.bio_mode = args.bio_mode;
 	if (!r)
 		mpc_start(fx->core);
 	if (r) {
 		fx->core = NULL;
 		KUNIT_EXPECT_EQ_MSG(test, fake_dev_refs(&fx->ctx), 0, "leak: %s", table);
+		fx_check_contract(test, fx);
 	}
 	return r;
 }
@@ -52,6 +67,7 @@ void fx_destroy(struct kunit *test, struct fixture *fx)
 	mpc_destroy(fx->core);
 	fx->core = NULL;
 	KUNIT_EXPECT_EQ(test, fake_dev_refs(&fx->ctx), 0);
+	fx_check_contract(test, fx);
 	/* A flush may free the target as soon as pg_init reads as idle. */
 	KUNIT_EXPECT_EQ_MSG(test, fx->ctx.calls_after_idle, 0U,
 			    "pg_init completion used the target after reporting idle");
@@ -79,18 +95,22 @@ int fx_map_rq(struct fixture *fx, struct mpath_io *io, const char **dev)
 	struct request *clone = NULL;
 	int r;
 
-	fake_last_remap = NULL;
+	fake_io_ctx = &fx->ctx;
+	fx->ctx.bio_mode = 0;
+	fx->ctx.last_remap = NULL;
 	r = mpc_map_rq(fx->core, (struct request *)fx, io, &clone);
-	*dev = r == MP_MAPIO_REMAPPED ? mpg_dev_name(fake_last_remap) : "";
+	*dev = r == MP_MAPIO_REMAPPED ? mpg_dev_name(fx->ctx.last_remap) : "";
 	return r;
 }
 
 int fx_map_bio(struct fixture *fx, struct mpath_io *io)
 {
+	fake_io_ctx = &fx->ctx;
+	fx->ctx.bio_mode = 1;
 	return mpc_map_bio(fx->core, (struct bio *)fx, io);
 }
 
 void fake_dh_attached_preset(struct fixture *fx, const char *name)
 {
-	strscpy(fake_dh_attached, name, sizeof(fake_dh_attached));
+	fake_dh_preset(name, 0);
 }

@@ -4,7 +4,7 @@
 #define MPATH_KUNIT_FIXTURE_H
 
 #include <kunit/test.h>
-#include "fake_glue.h"
+#include "fake/fake_seam.h"
 
 /* blk_status_t values used by the tests (include/linux/blk_types.h). */
 #define STS_MEDIUM 7
@@ -26,10 +26,16 @@ struct fixture *fx_new(struct kunit *test, const char *table, int bio_only);
 void fx_destroy(struct kunit *test, struct fixture *fx);
 const char *fx_status(struct fixture *fx, enum mpath_status_type type);
 int fx_message(struct kunit *test, struct fixture *fx, const char *text);
-/* Maps one request-mode I/O; returns the DM code, *dev the path used. */
+/*
+ * Maps one request-mode I/O; returns the DM code, *dev the path used.  The
+ * suites drive both units through one target (the core's decisions do not
+ * depend on the unit): the fake's I/O mode follows the unit mapped last.
+ */
 int fx_map_rq(struct fixture *fx, struct mpath_io *io, const char **dev);
 int fx_map_bio(struct fixture *fx, struct mpath_io *io);
 /* The handler the next fx_create()'s devices come with ("" for none). */
 void fake_dh_attached_preset(struct fixture *fx, const char *name);
+/* Live allocations the core holds (kunit/counted_alloc.c). */
+extern atomic_t fake_live_allocs;
 
 #endif

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit tests of the C++ path-group core through its real entry points
- * (mpc_*), with fake kernel services (fake_glue.c): table grammar and errors,
+ * (mpc_*), with fake kernel services (fake/fake_seam.c): table grammar and errors,
  * status text, path and group state, round-robin, queueing and retries for
  * both I/O units.
  */
@@ -286,16 +286,16 @@ static void test_clone_failures(struct kunit *test)
 	struct mpath_io io;
 	const char *dev;
 
-	fake_clone_result = MP_CLONE_BUSY;
+	fx->ctx.clone_result = MP_CLONE_BUSY;
 	KUNIT_EXPECT_EQ(test, fx_map_rq(fx, &io, &dev), MP_MAPIO_REQUEUE);
 	KUNIT_EXPECT_NULL(test, io.path);
 	KUNIT_EXPECT_EQ(test, fx->ctx.nr_events, 0U);
 
 	/* A dying queue fails its path. */
-	fake_clone_result = MP_CLONE_DEAD;
+	fx->ctx.clone_result = MP_CLONE_DEAD;
 	KUNIT_EXPECT_EQ(test, fx_map_rq(fx, &io, &dev), MP_MAPIO_DELAY_REQUEUE);
 	KUNIT_EXPECT_EQ(test, fx->ctx.nr_events, 1U);
-	fake_clone_result = MP_CLONE_OK;
+	fx->ctx.clone_result = MP_CLONE_OK;
 	fx_destroy(test, fx);
 }
 

@@ -15,14 +15,19 @@ static void test_handler_tables(struct kunit *test)
 	struct fixture *fx;
 
 	/* Handler attached by the table, its arguments passed to scsi_dh. */
-	fx = fx_new(test, "0 3 alua a b 1 1 round-robin 0 2 0 8:16 8:32", 0);
+	fx = fx_new(test, "0 3 emc 1 0 1 1 round-robin 0 2 0 8:16 8:32", 0);
 	KUNIT_EXPECT_STREQ(test, fx_status(fx, MP_STATUS_TABLE),
-			   "0 1 alua 1 1 round-robin 0 2 1 8:16 1 8:32 1 ");
+			   "0 1 emc 1 1 round-robin 0 2 1 8:16 1 8:32 1 ");
 	KUNIT_EXPECT_STREQ(test, fx_status(fx, MP_STATUS_INFO),
 			   "2 1 0 0 1 1 E 0 2 0 8:16 A 0 8:32 A 0 ");
-	KUNIT_EXPECT_STREQ(test, fx->ctx.devs[0].dh_name, "alua");
-	KUNIT_EXPECT_STREQ(test, fx->ctx.devs[1].dh_params, "2:a,b");
+	KUNIT_EXPECT_STREQ(test, fake_dev(0)->dh_name, "emc");
+	KUNIT_EXPECT_STREQ(test, fake_dev(1)->dh_params, "2:1,0");
 	fx_destroy(test, fx);
+
+	/* scsi_dh_alua takes one argument: two refuse the table. */
+	KUNIT_EXPECT_EQ(test, fx_create(test, fx, "0 3 alua a b 1 1 round-robin 0 1 0 8:16", 0),
+			-EINVAL);
+	KUNIT_EXPECT_STREQ(test, fx->error, "unable to set hardware handler parameters");
 
 	/* Another handler already attached: kept, and named in the table. */
 	fake_dh_attached_preset(fx, "emc");
@@ -30,7 +35,7 @@ static void test_handler_tables(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, fx_status(fx, MP_STATUS_TABLE),
 			   "0 1 emc 1 1 round-robin 0 1 1 8:16 1 ");
 	/* The parameters were meant for alua: not given to emc. */
-	KUNIT_EXPECT_STREQ(test, fx->ctx.devs[0].dh_params, "");
+	KUNIT_EXPECT_STREQ(test, fake_dev(0)->dh_params, "");
 	fx_destroy(test, fx);
 
 	/* retain_attached_hw_handler adopts the attached one without a table handler. */
@@ -60,10 +65,10 @@ static void test_handler_tables(struct kunit *test)
 	 * Only the second path has a handler: adopted, and the first path
 	 * gets pg_init work too (it reports what it finds when activated).
 	 */
-	fake_dh_first_dev = 1;
+	fake_dh_preset("alua", 1);
 	KUNIT_EXPECT_EQ(test, fx_create(test, fx,
 			"1 retain_attached_hw_handler 0 1 1 round-robin 0 2 0 8:16 8:32", 0), 0);
-	fake_dh_first_dev = 0;
+	fake_dh_preset("alua", 0);
 	KUNIT_EXPECT_STREQ(test, fx_status(fx, MP_STATUS_TABLE),
 			   "1 retain_attached_hw_handler 1 alua 1 1 round-robin 0 2 1 8:16 1 8:32 1 ");
 	{
@@ -190,12 +195,12 @@ static void test_pg_init_answers(struct kunit *test)
 
 	/* A dying queue is not activated: its path fails. */
 	fx = fx_new(test, two_groups, 0);
-	fx->ctx.devs[0].dying = 1;
+	fake_dev(0)->dying = 1;
 	KUNIT_EXPECT_EQ(test, fx_map_rq(fx, &io, &dev), MP_MAPIO_DELAY_REQUEUE);
 	KUNIT_EXPECT_EQ(test, fake_run_activations(&fx->ctx), 1U);
 	KUNIT_EXPECT_EQ(test, fx->ctx.dh_activations, 0U);
 	KUNIT_EXPECT_EQ(test, fx->ctx.nr_events, 1U);
-	fx->ctx.devs[0].dying = 0;
+	fake_dev(0)->dying = 0;
 	/* The second group takes over after its own pg_init. */
 	KUNIT_EXPECT_EQ(test, fx_map_rq(fx, &io, &dev), MP_MAPIO_DELAY_REQUEUE);
 	KUNIT_EXPECT_EQ(test, fake_run_activations(&fx->ctx), 1U);

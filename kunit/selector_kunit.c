@@ -189,7 +189,7 @@ static void test_historical_service_time(struct kunit *test)
 			   "2 1 0 0 1 1 E 2 972 0 2 3 8:16 A 0 1024 0 0 8:32 A 0 1024 0 0 ");
 	KUNIT_EXPECT_EQ(test, fx_map_bio(fx, &io), MP_MAPIO_REMAPPED);
 	KUNIT_EXPECT_NE(test, io.start_ns, 0ULL);
-	dev = mpg_dev_name(fake_last_remap);
+	dev = mpg_dev_name(fx->ctx.last_remap);
 	st = fx_status(fx, MP_STATUS_INFO);
 	KUNIT_EXPECT_NOT_NULL(test, strstr(st, strcmp(dev, "8:16") ? "8:32 A 0 1024 1 0 " :
 								     "8:16 A 0 1024 1 0 "));
@@ -323,12 +323,12 @@ static void test_busy(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mpc_busy(fx->core), 0);
 	KUNIT_EXPECT_EQ(test, fx_map_rq(fx, &io, &dev), MP_MAPIO_REMAPPED);
 	end_rq(fx, &io);
-	fx->ctx.devs[0].busy = 1;
+	fake_dev(0)->busy = 1;
 	KUNIT_EXPECT_EQ(test, mpc_busy(fx->core), 0);
-	fx->ctx.devs[1].busy = 1;
+	fake_dev(1)->busy = 1;
 	KUNIT_EXPECT_EQ(test, mpc_busy(fx->core), 1);
 	/* A failed path's business does not count. */
-	fx->ctx.devs[1].busy = 0;
+	fake_dev(1)->busy = 0;
 	KUNIT_EXPECT_EQ(test, fx_message(test, fx, "fail_path 8:32"), 0);
 	KUNIT_EXPECT_EQ(test, mpc_busy(fx->core), 1);
 	/* Queueing without paths: request mode delays in map(), not here. */

@@ -17,6 +17,7 @@ set -uo pipefail
 . "$(dirname "$0")/common.sh"
 
 FUZZ=$TOP/scripts/fuzz
+FAKE=$TOP/kunit/fake
 OUT=$CACHE/fuzz
 HARNESSES=(table message state)
 CLANG=clang-14
@@ -39,7 +40,7 @@ need_tools() {
 
 # shellcheck disable=SC2054  # the commas belong to -fsanitize=
 CFLAGS_COMMON=(-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined
-	-fno-sanitize-recover=all -I"$TOP/include" -I"$FUZZ")
+	-fno-sanitize-recover=all -I"$TOP/include" -I"$FAKE" -I"$FUZZ")
 # The core's lock annotations (base/thread_safety.hpp) are checked here.
 CXXFLAGS=("${USER_CXXFLAGS[@]}" -Wall -Wno-format-security -Wthread-safety -Werror=thread-safety)
 CFLAGS=(-std=gnu11 -Wall -Wextra)
@@ -49,7 +50,7 @@ build() {
 	mkdir -p "$OUT/obj"
 	local stamp sum
 	sum=$( { find "$TOP/dm-mpath-cpp/core" -type f | sort | xargs cat; cat "$TOP/include/mpath_seam.h" \
-		"$FUZZ"/*.c "$FUZZ"/*.h "$FUZZ"/*.cpp "$0" "$TOP/scripts/common.sh"; "$CLANGXX" --version; } | sha1sum)
+		"$FUZZ"/*.c "$FUZZ"/*.h "$FUZZ"/*.cpp "$FAKE"/* "$0" "$TOP/scripts/common.sh"; "$CLANGXX" --version; } | sha1sum)
 	stamp=$OUT/.stamp
 	if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sum" ] &&
 	   [ -x "$OUT/fuzz_state" ]; then
@@ -65,15 +66,15 @@ build() {
 	# The inspector reads the core's private state: no access control.
 	"$CLANGXX" "${CXXFLAGS[@]}" "${CFLAGS_COMMON[@]}" -fno-access-control \
 		-c "$FUZZ/inspect.cpp" -o "$OUT/obj/inspect.o" & pids+=($!)
-	for f in user_glue fuzz_common fuzz_table fuzz_message fuzz_state; do
-		"$CLANG" "${CFLAGS[@]}" "${CFLAGS_COMMON[@]}" -c "$FUZZ/$f.c" -o "$OUT/obj/$f.o" &
+	for f in "$FAKE/fake_seam.c" "$FUZZ"/{user_kernel_services,fuzz_common,fuzz_table,fuzz_message,fuzz_state}.c; do
+		"$CLANG" "${CFLAGS[@]}" "${CFLAGS_COMMON[@]}" -c "$f" -o "$OUT/obj/$(basename "$f" .c).o" &
 		pids+=($!)
 	done
 	for f in "${pids[@]}"; do wait "$f" || ok=0; done
 	[ $ok = 1 ] || die "compiling the fuzz harnesses failed"
 	local common=() h
 	for f in "${USER_CORE[@]}"; do common+=("$OUT/obj/$(user_core_obj "$f")"); done
-	for f in inspect user_glue fuzz_common; do common+=("$OUT/obj/$f.o"); done
+	for f in inspect fake_seam user_kernel_services fuzz_common; do common+=("$OUT/obj/$f.o"); done
 	for h in "${HARNESSES[@]}"; do
 		"$CLANGXX" -fsanitize=fuzzer,address,undefined "${common[@]}" "$OUT/obj/fuzz_$h.o" \
 			-o "$OUT/fuzz_$h" || die "linking fuzz_$h failed"

@@ -23,11 +23,6 @@
 static_assert(MP_STS_RESOURCE == (__force int)BLK_STS_RESOURCE);
 static_assert(MP_STS_IOERR == (__force int)BLK_STS_IOERR);
 
-/* The KUnit build counts live allocations to find leaks (kunit/kernel_services.c). */
-#ifndef mpg_count_alloc
-#define mpg_count_alloc(ptr, delta) do { } while (0)
-#endif
-
 void *mpg_alloc(unsigned long size)
 {
 	/* Only table construction allocates: never from the I/O path. */
@@ -35,13 +30,11 @@ void *mpg_alloc(unsigned long size)
 
 	might_sleep();
 	ptr = kzalloc(size, GFP_KERNEL);
-	mpg_count_alloc(ptr, 1);
 	return ptr;
 }
 
 void mpg_free(const void *ptr)
 {
-	mpg_count_alloc(ptr, -1);
 	kfree(ptr);
 }
 
@@ -57,13 +50,11 @@ struct mpg_counters *mpg_counters_alloc(unsigned int nr)
 
 	might_sleep();
 	counters = __alloc_percpu_gfp(nr * sizeof(long), __alignof__(long), GFP_KERNEL);
-	mpg_count_alloc((void __force *)counters, 1);
 	return (struct mpg_counters __force *)counters;
 }
 
 void mpg_counters_free(struct mpg_counters *counters)
 {
-	mpg_count_alloc(counters, -1);
 	free_percpu(to_percpu(counters));
 }
 
@@ -173,7 +164,6 @@ char *mpg_strdup(const char *str)
 {
 	char *copy = kstrdup(str, GFP_KERNEL);
 
-	mpg_count_alloc(copy, 1);
 	return copy;
 }
 
@@ -213,14 +203,12 @@ int mpg_cpumask_parse(const char *str, struct mpg_cpumask **mask)
 		kfree(m);
 		return -EINVAL;
 	}
-	mpg_count_alloc(m, 1);
 	*mask = (struct mpg_cpumask *)m;
 	return 0;
 }
 
 void mpg_cpumask_free(struct mpg_cpumask *mask)
 {
-	mpg_count_alloc(mask, -1);
 	kfree(mask);
 }
 

@@ -48,7 +48,7 @@ static double run(const char *table, unsigned long ios)
 		exit(2);
 	}
 	mpc_resume(t.core);
-	ug_io_ctx = &t.ctx;
+	fake_io_ctx = &t.ctx;
 	memset(&io, 0, sizeof(io));
 	t0 = now_ns();
 	for (unsigned long i = 0; i < ios; i++) {

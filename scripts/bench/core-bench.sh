@@ -10,7 +10,7 @@ CXX=${CXX:-g++} CC=${CC:-gcc}
 FUZZ=$TOP/scripts/fuzz
 out=$CACHE/bench/core-bench
 mkdir -p "$out"
-flags=(-O2 -g -I"$TOP/include" -I"$FUZZ")
+flags=(-O2 -g -I"$TOP/include" -I"$TOP/kunit/fake" -I"$FUZZ")
 objs=()
 for f in "${USER_CORE[@]}"; do
 	"$CXX" "${USER_CXXFLAGS[@]}" "${flags[@]}" -c "$TOP/dm-mpath-cpp/core/$f.cpp" \
@@ -20,9 +20,10 @@ done
 # The inspector reads the core's private state (fuzz_common's invariants).
 "$CXX" "${USER_CXXFLAGS[@]}" -fno-access-control "${flags[@]}" \
 	-c "$FUZZ/inspect.cpp" -o "$out/inspect.o"
-for f in "$FUZZ/user_glue.c" "$FUZZ/fuzz_common.c" "$TOP/scripts/bench/core-bench.c"; do
+for f in "$TOP/kunit/fake/fake_seam.c" "$FUZZ/user_kernel_services.c" "$FUZZ/fuzz_common.c" \
+	"$TOP/scripts/bench/core-bench.c"; do
 	"$CC" -std=gnu11 "${flags[@]}" -c "$f" -o "$out/$(basename "$f" .c).o"
 done
-"$CXX" -o "$out/core-bench" "${objs[@]}" "$out"/{inspect,user_glue,fuzz_common,core-bench}.o
+"$CXX" -o "$out/core-bench" "${objs[@]}" "$out"/{inspect,fake_seam,user_kernel_services,fuzz_common,core-bench}.o
 log "host: $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), load $(cut -d' ' -f1-3 /proc/loadavg)"
 "$out/core-bench" "$@"

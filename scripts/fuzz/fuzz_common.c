@@ -63,17 +63,17 @@ int fz_create(struct fz_target *t, const char *table, int bio_only)
 	int argc, r;
 
 	memset(t, 0, sizeof(*t));
-	ug_ctx_init(&t->ctx, 0);
+	fake_ctx_init(&t->ctx, 0);
 	t->bio_only = bio_only;
-	t->refs_before = ug_dev_refs();
+	t->refs_before = fake_world_refs();
 	argc = fz_split_args(copy, &argv);
 	memset(&args, 0, sizeof(args));
 	args.ctx = &t->ctx;
 	args.bio_only = bio_only;
 	args.io_timeout_ms = fz_module_io_timeout;
-	ug_set_constructing(1);
+	fake_set_constructing(1);
 	r = mpc_create(&args, (unsigned int)argc, argv, &t->core);
-	ug_set_constructing(0);
+	fake_set_constructing(0);
 	free(argv);
 	free(copy);
 	t->error = args.error;
@@ -81,9 +81,9 @@ int fz_create(struct fz_target *t, const char *table, int bio_only)
 		ug_bug("constructor returned %d > 0", r);
 	if (r) {
 		t->core = NULL;
-		if (ug_dev_refs() != t->refs_before)
+		if (fake_world_refs() != t->refs_before)
 			ug_bug("refused table leaks %d device references: %s",
-			       ug_dev_refs() - t->refs_before, table);
+			       fake_world_refs() - t->refs_before, table);
 		check_no_activation(&t->ctx, "refused table");
 		if (t->ctx.locked)
 			ug_bug("refused table left the lock held");
@@ -91,7 +91,7 @@ int fz_create(struct fz_target *t, const char *table, int bio_only)
 	}
 	if (bio_only && !args.bio_mode)
 		ug_bug("bio_multipath built a request-based target");
-	t->refs_held = ug_dev_refs() - t->refs_before;
+	t->refs_held = fake_world_refs() - t->refs_before;
 	t->ctx.bio_mode = args.bio_mode;
 	t->ctx.core = t->core;
 	mpc_start(t->core);
@@ -100,17 +100,17 @@ int fz_create(struct fz_target *t, const char *table, int bio_only)
 
 void fz_destroy(struct fz_target *t)
 {
-	int refs = ug_dev_refs();
+	int refs = fake_world_refs();
 
-	ug_io_ctx = &t->ctx;
+	fake_io_ctx = &t->ctx;
 	mpc_flush_pg_init(t->core);
 	mpc_destroy(t->core);
 	t->core = NULL;
-	if (refs - ug_dev_refs() != t->refs_held)
+	if (refs - fake_world_refs() != t->refs_held)
 		ug_bug("destroyed target dropped %d device references, it took %d",
-		       refs - ug_dev_refs(), t->refs_held);
+		       refs - fake_world_refs(), t->refs_held);
 	check_no_activation(&t->ctx, "destroyed target");
-	ug_ctx_fini(&t->ctx);
+	fake_ctx_fini(&t->ctx);
 }
 
 char *fz_status(struct fz_target *t, enum mpath_status_type type, unsigned int maxlen)
@@ -150,7 +150,7 @@ int fz_message(struct fz_target *t, const char *text, unsigned int maxlen)
 	result = malloc(maxlen ? maxlen : 1);
 	if (maxlen)
 		result[0] = '\0';
-	ug_io_ctx = &t->ctx;
+	fake_io_ctx = &t->ctx;
 	r = mpc_message(t->core, (unsigned int)argc, argv, result, maxlen);
 	if (t->ctx.locked)
 		ug_bug("message left the lock held");
@@ -226,10 +226,10 @@ void fz_check_invariants(struct fz_target *t)
 			       p->dev->name, p->group + 1, st.current_group + 1);
 	}
 	if (st.pg_init_in_progress !=
-	    ug_queued_activations(&t->ctx) + ug_pending_completions(&t->ctx))
+	    fake_queued_activations(&t->ctx) + fake_pending_completions(&t->ctx))
 		ug_bug("pg_init_in_progress %u, but %u activations queued and %u completing",
-		       st.pg_init_in_progress, ug_queued_activations(&t->ctx),
-		       ug_pending_completions(&t->ctx));
+		       st.pg_init_in_progress, fake_queued_activations(&t->ctx),
+		       fake_pending_completions(&t->ctx));
 	if (!st.has_hw_handler && st.pg_init_in_progress)
 		ug_bug("pg_init in progress without a hardware handler");
 	if (st.pg_init_disabled)

@@ -7,7 +7,7 @@
 #include <stddef.h>
 
 #include "inspect.h"
-#include "user_glue.h"
+#include "user_kernel_services.h"
 
 /* dm_split_args() of drivers/md/dm-table.c: splits text in place. */
 int fz_split_args(char *text, char ***argv);

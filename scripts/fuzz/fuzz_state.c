@@ -168,7 +168,7 @@ static void map_io(struct run *r, struct hio *h)
 	ctx->cur_bio = h;
 	ctx->cur_parked = ctx->cur_restored = 0;
 	ctx->last_remap = NULL;
-	ug_io_ctx = ctx;
+	fake_io_ctx = ctx;
 	h->maps++;
 	if (r->bio)
 		ret = mpc_map_bio(r->t->core, (struct bio *)h, &h->io);
@@ -277,7 +277,7 @@ static void end_io(struct run *r, struct hio *h, unsigned char sts)
 
 	ctx->cur_bio = h;
 	ctx->cur_parked = ctx->cur_restored = 0;
-	ug_io_ctx = ctx;
+	fake_io_ctx = ctx;
 	if (r->bio)
 		ret = mpc_end_io_bio(r->t->core, (struct bio *)h, &h->io, &out);
 	else
@@ -374,7 +374,7 @@ static const char *path_name(struct run *r, unsigned int which)
 
 static struct mpg_dev *path_dev(struct run *r, unsigned int which)
 {
-	return ug_find_dev(path_name(r, which));
+	return fake_find_dev(path_name(r, which));
 }
 
 static unsigned int nr_where(struct run *r, enum io_where where)
@@ -471,7 +471,7 @@ static void reload(struct run *r)
 		/* The load fails: the old table is resumed. */
 		free(table);
 		free(nt);
-		ug_io_ctx = &r->t->ctx;
+		fake_io_ctx = &r->t->ctx;
 		mpc_resume(r->t->core);
 		r->phase = RUNNING;
 		for (int i = 0; i < MAX_IO; i++)
@@ -485,7 +485,7 @@ static void reload(struct run *r)
 	fz_destroy(r->t);
 	free(r->t);
 	r->t = nt;
-	ug_io_ctx = &nt->ctx;
+	fake_io_ctx = &nt->ctx;
 	mpc_resume(nt->core);
 	r->phase = RUNNING;
 	for (int i = 0; i < MAX_IO; i++)
@@ -570,10 +570,10 @@ static void op(struct run *r, unsigned char code, unsigned char arg)
 	case 16:
 		/* A pg_init work item runs; its handler answers now or later. */
 		ctx->dh_result = (arg & 0x80) ? -1 : dh_results[arg % 9];
-		ug_run_activation(ctx, arg >> 3);
+		fake_run_activation(ctx, arg >> 3);
 		break;
 	case 17:
-		ug_complete_activation(ctx, arg >> 4, dh_results[arg % 9]);
+		fake_complete_activation(ctx, arg >> 4, dh_results[arg % 9]);
 		break;
 	case 18:
 		if (ctx->io_check_period) {
@@ -659,7 +659,7 @@ static int settle_round(struct run *r)
 	struct mpg_ctx *ctx = &r->t->ctx;
 	struct hio *h;
 
-	while (ug_run_activation(ctx, 0) || ug_complete_activation(ctx, 0, MP_DH_OK))
+	while (fake_run_activation(ctx, 0) || fake_complete_activation(ctx, 0, MP_DH_OK))
 		;
 	while ((h = nth_io(r, IO_INFLIGHT, 0)))
 		end_io(r, h, 0);

@@ -48,13 +48,13 @@ static void one_target(const char *text, int bio_only, unsigned int seed)
 	unsigned int allocs;
 
 	ug_world_reset();
-	ug_fail_nth_alloc(0);
+	fake_fail_nth_alloc(0);
 	if (fz_create(&t, text, bio_only)) {
 		if (!t.error)
 			ug_bug("table refused without an error message");
 		return;
 	}
-	allocs = ug_allocs_done();
+	allocs = fake_allocs_done();
 	fz_check_invariants(&t);
 	show_all(&t, seed);
 	table = fz_status(&t, MP_STATUS_TABLE, STATUS_MAX);
@@ -86,13 +86,13 @@ alloc_failures:
 	/* Every allocating service call may fail: a clean refusal or a table. */
 	for (unsigned int n = 1; n <= allocs && n <= 64; n++) {
 		ug_world_reset();
-		ug_fail_nth_alloc(n);
+		fake_fail_nth_alloc(n);
 		if (!fz_create(&t, text, bio_only)) {
 			show_all(&t, seed);
 			fz_destroy(&t);
 		}
 	}
-	ug_fail_nth_alloc(0);
+	fake_fail_nth_alloc(0);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
