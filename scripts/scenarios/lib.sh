@@ -223,3 +223,11 @@ teardown_map() {
 	rmmod dm-mpath-cpp
 	rmmod scsi_debug
 } 2>/dev/null
+
+# At exit of a scenario with a background fio ($fio_pid) over map $map and a
+# work folder $work: stop fio, remove the map, the module and the folder.
+cleanup_fio_map() {
+	[ -n "${fio_pid:-}" ] && kill "$fio_pid" 2>/dev/null
+	teardown_map "$map"
+	rm -rf "$work"
+}

@@ -4,23 +4,18 @@
 # scsi_debug device until fio's I/O failed the path, at most 5 s), followed by noflush suspend / table reload /
 # resume cycles (what multipathd does on every reload).  Zero fio errors,
 # zero mismatches, no kernel report (uml-run.sh scans for hung tasks etc.).
-#   soak.sh MODULE.ko MODE [PATH_CYCLES] [RELOAD_CYCLES]
+#   soak-cycles.sh MODULE.ko MODE [PATH_CYCLES] [RELOAD_CYCLES]
 #   MODE: rq | bio | biotarget; defaults 500 and 50 (the issue's figures)
 . "$(dirname "$0")/lib.sh"
-ko=${1:?usage: soak.sh MODULE.ko MODE [PATH_CYCLES] [RELOAD_CYCLES]}
-mode=${2:?usage: soak.sh MODULE.ko MODE [PATH_CYCLES] [RELOAD_CYCLES]}
+ko=${1:?usage: soak-cycles.sh MODULE.ko MODE [PATH_CYCLES] [RELOAD_CYCLES]}
+mode=${2:?usage: soak-cycles.sh MODULE.ko MODE [PATH_CYCLES] [RELOAD_CYCLES]}
 path_cycles=${3:-500}
 reload_cycles=${4:-50}
 map=soak_$mode
 
 mode_features "$mode" queue_if_no_path || exit 2
 
-cleanup() {
-	[ -n "${fio_pid:-}" ] && kill "$fio_pid" 2>/dev/null
-	teardown_map "$map"
-	rm -rf "$work"
-}
-trap cleanup EXIT
+trap cleanup_fio_map EXIT
 work=$(mktemp -d)
 
 setup_paths "$mode" "$ko" 3 16 || { t_done; exit 1; }

@@ -15,12 +15,7 @@ map=stress_$mode
 
 mode_features "$mode" queue_if_no_path || exit 2
 
-cleanup() {
-	[ -n "${fio_pid:-}" ] && kill "$fio_pid" 2>/dev/null
-	teardown_map "$map"
-	rm -rf "$work"
-}
-trap cleanup EXIT
+trap cleanup_fio_map EXIT
 work=$(mktemp -d)
 
 setup_paths "$mode" "$ko" 3 32 || { t_done; exit 1; }

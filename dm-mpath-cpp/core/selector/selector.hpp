@@ -128,27 +128,28 @@ private:
 	static_assert(kCount < PathSlot::kEmpty);
 
 	// f(policy) for the group's policy, as its own type.
-	template <unsigned int I = 0, typename F>
+	template <typename F>
 	MP_ALWAYS_INLINE decltype(auto) visit(F &&f)
 	{
-		if constexpr (I + 1 == kCount) {
-			return f(policy_.template get<Nth<I>>());
-		} else {
-			if (index_ == I)
-				return f(policy_.template get<Nth<I>>());
-			return visit<I + 1>(f);
-		}
+		return visit_in(*this, f);
 	}
 
-	template <unsigned int I = 0, typename F>
+	template <typename F>
 	MP_ALWAYS_INLINE decltype(auto) visit(F &&f) const
 	{
+		return visit_in(*this, f);
+	}
+
+	// Self: PolicySet or const PolicySet, so both visits are one.
+	template <unsigned int I = 0, typename Self, typename F>
+	MP_ALWAYS_INLINE static decltype(auto) visit_in(Self &self, F &f)
+	{
 		if constexpr (I + 1 == kCount) {
-			return f(policy_.template get<Nth<I>>());
+			return f(self.policy_.template get<Nth<I>>());
 		} else {
-			if (index_ == I)
-				return f(policy_.template get<Nth<I>>());
-			return visit<I + 1>(f);
+			if (self.index_ == I)
+				return f(self.policy_.template get<Nth<I>>());
+			return visit_in<I + 1>(self, f);
 		}
 	}
 
