@@ -60,7 +60,7 @@ fi
 
 # A UML that cannot start user space (as on AMX hosts without the patch)
 # must be told apart from a kernel report: an init that exits at once.
-if UML_CMDLINE="init=/bin/false" "$scripts_dir/uml-run.sh" /bin/true > "$logs/uml-no-userspace.log" 2>&1; then
+if UML_CMDLINE="init=/bin/false" "$beds/uml-run.sh" /bin/true > "$logs/uml-no-userspace.log" 2>&1; then
 	result fail "uml-run: a UML without user space fails the run" "$logs/uml-no-userspace.log"
 elif [ "$(grep -c '^uml-run: UML could not start user space on this host' "$logs/uml-no-userspace.log")" = 1 ] &&
      ! grep -q 'kernel report' "$logs/uml-no-userspace.log"; then
@@ -73,14 +73,14 @@ fi
 # The UML kernel's FP register transfers use exactly the host's XSAVE area
 # (CPUID leaf 0xD), whatever its size: 2696 bytes hard-coded would be
 # refused on AMX hosts (scripts/beds/kernel-patches/).
-if "$scripts_dir/uml-xstate-check.sh" > "$logs/uml-xstate.log" 2>&1; then
+if "$checks/uml-xstate-check.sh" > "$logs/uml-xstate.log" 2>&1; then
 	result ok "UML: $(tail -n 1 "$logs/uml-xstate.log")"
 else
 	result fail "UML: FP register transfers of the host's XSAVE size" "$logs/uml-xstate.log"
 fi
 
 phase "SMP debug kernel (x86_64, for QEMU -smp 2)"
-if "$scripts_dir/kernel-build.sh" smp > "$logs/smp-kernel.log" 2>&1; then
+if "$beds/kernel-build.sh" smp > "$logs/smp-kernel.log" 2>&1; then
 	result ok "SMP debug kernel built or reused"
 else
 	result fail "SMP debug kernel built or reused" "$logs/smp-kernel.log"
@@ -89,7 +89,7 @@ fi
 phase "module builds"
 build() {	# build NAME TARGET [make args]
 	local name=$1 target=$2; shift 2
-	if "$scripts_dir/build-module.sh" "$target" "$@" > "$logs/build-$name.log" 2>&1 &&
+	if "$beds/build-module.sh" "$target" "$@" > "$logs/build-$name.log" 2>&1 &&
 	   ! grep -Ei 'warning|error' "$logs/build-$name.log" | grep -v 'Skipping BTF' | grep -q .; then
 		result ok "build $name: no warnings"
 	else
@@ -137,7 +137,7 @@ uml_dir=$CACHE/module-uml
 # Forward progress, from the object code: nothing reachable from the I/O
 # path allocates in a way that may sleep, or sleeps.
 io_path_check() {	# io_path_check NAME KO
-	if perl "$scripts_dir/io-path-check.pl" "$2" > "$logs/io-path-$1.log" 2>&1; then
+	if perl "$checks/io-path-check.pl" "$2" > "$logs/io-path-$1.log" 2>&1; then
 		result ok "$1: I/O path reaches no sleeping allocation or wait"
 		sed 's/^/  # /' "$logs/io-path-$1.log" | grep -E 'I/O path:|control:'
 	else
@@ -153,7 +153,7 @@ count_tap "fuzz smoke" "$logs/fuzz.log" $?
 
 phase "KUnit (UML)"
 if [ $uml_ok = 0 ]; then
-	UML_KMEMLEAK=1 "$scripts_dir/uml-run.sh" "$TOP/scripts/scenarios/kunit.sh" "$uml_dir" > "$logs/kunit.log" 2>&1
+	UML_KMEMLEAK=1 "$beds/uml-run.sh" "$TOP/scripts/scenarios/kunit.sh" "$uml_dir" > "$logs/kunit.log" 2>&1
 	count_tap "kunit" "$logs/kunit.log" $?
 else
 	result fail "kunit (no UML build)"
@@ -162,67 +162,67 @@ fi
 phase "scenarios (UML debug kernel)"
 if [ $uml_ok = 0 ]; then
 	for mode in rq bio biotarget; do
-		UML_KMEMLEAK=1 "$scripts_dir/uml-run.sh" "$TOP/scripts/scenarios/basic.sh" "$uml_dir/dm-mpath-cpp.ko" \
+		UML_KMEMLEAK=1 "$beds/uml-run.sh" "$TOP/scripts/scenarios/basic.sh" "$uml_dir/dm-mpath-cpp.ko" \
 			"$mode" > "$logs/uml-basic-$mode.log" 2>&1
 		count_tap "uml basic $mode" "$logs/uml-basic-$mode.log" $?
 	done
 	for mode in rq bio biotarget; do
-		UML_KMEMLEAK=1 "$scripts_dir/uml-run.sh" "$TOP/scripts/scenarios/suspend.sh" \
+		UML_KMEMLEAK=1 "$beds/uml-run.sh" "$TOP/scripts/scenarios/suspend.sh" \
 			"$uml_dir/dm-mpath-cpp.ko" "$mode" > "$logs/uml-suspend-$mode.log" 2>&1
 		count_tap "uml suspend $mode" "$logs/uml-suspend-$mode.log" $?
-		UML_KMEMLEAK=1 "$scripts_dir/uml-run.sh" "$TOP/scripts/scenarios/multi.sh" \
+		UML_KMEMLEAK=1 "$beds/uml-run.sh" "$TOP/scripts/scenarios/multi.sh" \
 			"$uml_dir/dm-mpath-cpp.ko" "$mode" > "$logs/uml-multi-$mode.log" 2>&1
 		count_tap "uml multi $mode" "$logs/uml-multi-$mode.log" $?
 	done
 	# The same suspend scenario against Linux's own target: proves the
 	# expectations above are mainline behaviour, not ours.
 	for mode in rq bio; do
-		"$scripts_dir/uml-run.sh" "$TOP/scripts/scenarios/suspend.sh" stock "$mode" \
+		"$beds/uml-run.sh" "$TOP/scripts/scenarios/suspend.sh" stock "$mode" \
 			> "$logs/uml-suspend-stock-$mode.log" 2>&1
 		count_tap "uml suspend $mode (stock target)" "$logs/uml-suspend-stock-$mode.log" $?
 	done
 	# Hardware handler (scsi_dh_alua) and pg_init, with the stock target
 	# as reference in request mode.
 	for mode in rq bio; do
-		UML_KMEMLEAK=1 "$scripts_dir/uml-run.sh" "$TOP/scripts/scenarios/handler.sh" \
+		UML_KMEMLEAK=1 "$beds/uml-run.sh" "$TOP/scripts/scenarios/handler.sh" \
 			"$uml_dir/dm-mpath-cpp.ko" "$mode" > "$logs/uml-handler-$mode.log" 2>&1
 		count_tap "uml handler $mode" "$logs/uml-handler-$mode.log" $?
 	done
-	"$scripts_dir/uml-run.sh" "$TOP/scripts/scenarios/handler.sh" stock rq \
+	"$beds/uml-run.sh" "$TOP/scripts/scenarios/handler.sh" stock rq \
 		> "$logs/uml-handler-stock-rq.log" 2>&1
 	count_tap "uml handler rq (stock target)" "$logs/uml-handler-stock-rq.log" $?
 	# Forward progress: allocation failures injected under fio --verify.
 	for mode in rq bio biotarget; do
-		UML_KMEMLEAK=1 "$scripts_dir/uml-run.sh" "$TOP/scripts/scenarios/faults.sh" \
+		UML_KMEMLEAK=1 "$beds/uml-run.sh" "$TOP/scripts/scenarios/faults.sh" \
 			"$uml_dir/dm-mpath-cpp.ko" "$mode" > "$logs/uml-faults-$mode.log" 2>&1
 		count_tap "uml faults $mode" "$logs/uml-faults-$mode.log" $?
 	done
 	# Every allocation of a table load failed in turn (fail-nth).
-	UML_KMEMLEAK=1 "$scripts_dir/uml-run.sh" "$TOP/scripts/scenarios/ctr-faults.sh" \
+	UML_KMEMLEAK=1 "$beds/uml-run.sh" "$TOP/scripts/scenarios/ctr-faults.sh" \
 		"$uml_dir/dm-mpath-cpp.ko" > "$logs/uml-ctr-faults.log" 2>&1
 	count_tap "uml ctr-faults" "$logs/uml-ctr-faults.log" $?
 	# Per-I/O latency timeout: a stalled then slow path, timeout off and on.
 	for mode in rq bio; do
-		UML_KMEMLEAK=1 "$scripts_dir/uml-run.sh" "$TOP/scripts/scenarios/timeout.sh" \
+		UML_KMEMLEAK=1 "$beds/uml-run.sh" "$TOP/scripts/scenarios/timeout.sh" \
 			"$uml_dir/dm-mpath-cpp.ko" "$mode" > "$logs/uml-timeout-$mode.log" 2>&1
 		count_tap "uml timeout $mode" "$logs/uml-timeout-$mode.log" $?
 	done
-	UML_KMEMLEAK=1 "$scripts_dir/uml-run.sh" "$TOP/scripts/scenarios/stack.sh" \
+	UML_KMEMLEAK=1 "$beds/uml-run.sh" "$TOP/scripts/scenarios/stack.sh" \
 		"$uml_dir/dm-mpath-cpp.ko" > "$logs/uml-stack.log" 2>&1
 	count_tap "uml stack" "$logs/uml-stack.log" $?
-	"$scripts_dir/uml-run.sh" "$TOP/scripts/scenarios/conflict.sh" "$uml_dir/dm-mpath-cpp.ko" \
+	"$beds/uml-run.sh" "$TOP/scripts/scenarios/conflict.sh" "$uml_dir/dm-mpath-cpp.ko" \
 		> "$logs/uml-conflict.log" 2>&1
 	count_tap "uml conflict" "$logs/uml-conflict.log" $?
 	# The same corpus against the stock target and ours in one boot,
 	# compared byte for byte (about 5 minutes).
-	UML_TIMEOUT=900 "$scripts_dir/uml-run.sh" "$TOP/scripts/scenarios/differential.sh" \
+	UML_TIMEOUT=900 "$beds/uml-run.sh" "$TOP/scripts/scenarios/differential.sh" \
 		"$uml_dir/dm-mpath-cpp.ko" > "$logs/uml-differential.log" 2>&1
 	count_tap "uml differential" "$logs/uml-differential.log" $?
 fi
 
 phase "scenarios (Debian stock kernel, QEMU)"
 if [ $amd64_ok = 0 ]; then
-	"$scripts_dir/qemu-debian.sh" --module "$amd64_ko" \
+	"$beds/qemu-debian.sh" --module "$amd64_ko" \
 		--file "$TOP/scripts/scenarios/lib.sh" --file "$TOP/scripts/scenarios/basic.sh" \
 		--file "$TOP/scripts/scenarios/suspend.sh" --file "$TOP/scripts/scenarios/multi.sh" \
 		"$TOP/scripts/scenarios/all-modes.sh" /modules/dm-mpath-cpp.ko \
@@ -231,7 +231,7 @@ if [ $amd64_ok = 0 ]; then
 	# multipath-tools 0.9.4 and udev drive the module (installed as DKMS
 	# would, with the modprobe alias; the stock dm-multipath.ko is in the
 	# image too and must not be the one loaded).
-	"$scripts_dir/qemu-debian.sh" --with-multipath-tools --stock-multipath --module "$amd64_ko" \
+	"$beds/qemu-debian.sh" --with-multipath-tools --stock-multipath --module "$amd64_ko" \
 		--file "$TOP/scripts/scenarios/lib.sh" --file "$TOP/scripts/packaging/dm-mpath-cpp.conf" \
 		"$TOP/scripts/scenarios/multipathd.sh" /modules/dm-mpath-cpp.ko \
 		"$TOP/scripts/packaging/dm-mpath-cpp.conf" > "$logs/qemu-multipathd.log" 2>&1
@@ -243,7 +243,7 @@ if [ $smp_ok = 0 ]; then
 	# Preemption, lockdep, DEBUG_ATOMIC_SLEEP, KASAN, UBSAN, kmemleak: any
 	# report fails the run.  multipath-tools' layer brings sg3-utils (SG_IO
 	# in handler.sh).
-	QEMU_TIMEOUT=3600 "$scripts_dir/qemu-debian.sh" --smp-debug-kernel --with-multipath-tools \
+	QEMU_TIMEOUT=3600 "$beds/qemu-debian.sh" --smp-debug-kernel --with-multipath-tools \
 		--module "$CACHE/module-smp/dm-mpath-cpp.ko" --file "$TOP/scripts/scenarios" \
 		--file "$TOP/scripts/beds/guest/kmemleak-check.sh" "$TOP/scripts/scenarios/smp-debug.sh" \
 		/modules/dm-mpath-cpp.ko > "$logs/qemu-smp-debug.log" 2>&1
