@@ -13,7 +13,7 @@
 # the check would pass vacuously.  Exit status 0 when both hold.
 #
 # Indirect calls cannot be followed, so one on the I/O path fails the check
-# (the core has no virtual functions: selectors are dispatched by switch).
+# (the core has no virtual functions: a selector policy is chosen by its index).
 use strict;
 use warnings;
 
