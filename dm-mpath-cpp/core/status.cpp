@@ -36,8 +36,8 @@ void Multipath::status(mpath_status_type type, const char *target_name, const ch
 				const Path &p = pg.paths[i];
 
 				emit(",path_name_%u_%u=%s,is_active_%u_%u=%c,fail_count_%u_%u=%u",
-				     g, i, mpg_dev_name(p.dev), g, i, p.active.read() ? 'A' : 'F', g, i,
-				     p.fail_count);
+				     g, i, mpg_dev_name(p.dev), g, i, p.active.read() ? 'A' : 'F',
+				     g, i, p.fail_count);
 				emit(",path_selector_status_%u_%u=", g, i);
 			}
 		}

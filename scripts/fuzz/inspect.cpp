@@ -4,8 +4,8 @@
 // -fno-access-control: it reads Multipath's private members directly, so
 // the core carries no test-only accessor.  It includes only multipath.hpp (no
 // C++ library) and allocates through the glue-independent C allocator.
-#include "../../dm-mpath-cpp/core/multipath.hpp"
 #include "inspect.h"
+#include "../../dm-mpath-cpp/core/multipath.hpp"
 
 extern "C" void *calloc(size_t n, size_t size) noexcept;
 extern "C" void free(void *ptr) noexcept;
@@ -53,7 +53,8 @@ extern "C" void insp_snapshot(mpc_core *core, insp_state *st) noexcept MP_NO_THR
 			ip.fail_count = path.fail_count;
 			ip.has_activation = path.activation != nullptr;
 			pg.selector.visit([&]<typename P>(const P &) {
-				const auto &state = path.selector_state.template get<typename P::PathState>();
+				const auto &state =
+					path.selector_state.template get<typename P::PathState>();
 
 				if constexpr (requires { state.in_flight; })
 					ip.in_flight = state.in_flight.read();

@@ -24,7 +24,10 @@ public:
 	void set(const Locked &, T value) { __atomic_store_n(&value_, value, __ATOMIC_RELAXED); }
 	// A pointer to something set up before: a reader that loads it with
 	// acquire() sees that set-up.
-	void publish(const Locked &, T value) { __atomic_store_n(&value_, value, __ATOMIC_RELEASE); }
+	void publish(const Locked &, T value)
+	{
+		__atomic_store_n(&value_, value, __ATOMIC_RELEASE);
+	}
 	T acquire() const { return __atomic_load_n(&value_, __ATOMIC_ACQUIRE); }
 	// Table load: no other context can see the target yet.
 	void init(T value) { value_ = value; }
@@ -51,7 +54,10 @@ inline void write_once(T &v, T value)
 class Counter {
 public:
 	unsigned long read() const { return __atomic_load_n(&value_, __ATOMIC_RELAXED); }
-	unsigned long add(unsigned long n) { return __atomic_fetch_add(&value_, n, __ATOMIC_RELAXED); }
+	unsigned long add(unsigned long n)
+	{
+		return __atomic_fetch_add(&value_, n, __ATOMIC_RELAXED);
+	}
 	void sub(unsigned long n) { __atomic_fetch_sub(&value_, n, __ATOMIC_RELAXED); }
 
 private:

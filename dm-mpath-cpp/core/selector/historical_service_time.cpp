@@ -90,7 +90,7 @@ void HistoricalServiceTime::end_io(PathState &state, unsigned int, u64 start_ns,
 	// end, as if the path served them one after the other.
 	u64 now = mpg_now_ns();
 	u64 start = static_cast<long long>(start_ns - state.last_finish) < 0 ? state.last_finish
-									       : start_ns;
+									     : start_ns;
 	u64 service = static_cast<long long>(now - start) < 0 ? 0 : now - start;
 	u64 bucket = service >> kBucketShift;
 	u64 weight = weights_[bucket < kWeights - 1 ? bucket : kWeights - 1];

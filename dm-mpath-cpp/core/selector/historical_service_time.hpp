@@ -57,7 +57,8 @@ public:
 	}
 
 	void start_io(PathState &state, unsigned int) { state.in_flight.add(1); }
-	void end_io(PathState &state, unsigned int nr_bytes, u64 start_ns, const Rotation &rotation);
+	void end_io(PathState &state, unsigned int nr_bytes, u64 start_ns,
+		    const Rotation &rotation);
 
 	void group_status(Emitter &emit) const { emit("2 %u %u ", weights_[0], threshold_); }
 	void path_status(Emitter &emit, const PathState &state, bool info) const;

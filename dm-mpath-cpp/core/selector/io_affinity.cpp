@@ -44,7 +44,8 @@ int IoAffinity::add_path(PathState &state, unsigned int index, ArgSet args, cons
 			break;
 		}
 		if (cpu_map_[cpu]) {
-			mpg_selector_warn(kName, false, "CPU mapping for %u exists. Ignoring.", cpu);
+			mpg_selector_warn(kName, false, "CPU mapping for %u exists. Ignoring.",
+					  cpu);
 			continue;
 		}
 		cpu_map_[cpu] = index + 1;

@@ -10,7 +10,8 @@ namespace mpath {
 
 struct QueueLength : PolicyBase {
 	static constexpr const char *kName = "queue-length";
-	static constexpr const char *kArgCountError = "queue-length ps: incorrect number of arguments";
+	static constexpr const char *kArgCountError =
+		"queue-length ps: incorrect number of arguments";
 	static constexpr const char *kRepeatCountError = "queue-length ps: invalid repeat count";
 	static constexpr unsigned int kTableArgs = 1;
 	static constexpr unsigned int kInfoArgs = 1;
@@ -38,7 +39,10 @@ struct QueueLength : PolicyBase {
 	}
 
 	void start_io(PathState &state, unsigned int) { state.in_flight.add(1); }
-	void end_io(PathState &state, unsigned int, u64, const Rotation &) { state.in_flight.sub(1); }
+	void end_io(PathState &state, unsigned int, u64, const Rotation &)
+	{
+		state.in_flight.sub(1);
+	}
 
 	void path_status(Emitter &emit, const PathState &state, bool info) const
 	{

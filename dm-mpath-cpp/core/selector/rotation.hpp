@@ -35,7 +35,10 @@ public:
 	// Table load.
 	void path_added() { valid_count_.init(valid_count_.read() + 1); }
 	void path_failed(const Locked &held) { valid_count_.set(held, valid_count_.read() - 1); }
-	void path_reinstated(const Locked &held) { valid_count_.set(held, valid_count_.read() + 1); }
+	void path_reinstated(const Locked &held)
+	{
+		valid_count_.set(held, valid_count_.read() + 1);
+	}
 
 	// The valid path whose turn it is: this CPU's turn counter modulo the
 	// number of valid paths, so that the valid paths take turns evenly, as

@@ -9,7 +9,8 @@ namespace mpath {
 
 struct RoundRobin : PolicyBase {
 	static constexpr const char *kName = "round-robin";
-	static constexpr const char *kArgCountError = "round-robin ps: incorrect number of arguments";
+	static constexpr const char *kArgCountError =
+		"round-robin ps: incorrect number of arguments";
 	static constexpr const char *kRepeatCountError = "round-robin ps: invalid repeat count";
 	static constexpr unsigned int kTableArgs = 1;
 	static constexpr unsigned int kInfoArgs = 0;

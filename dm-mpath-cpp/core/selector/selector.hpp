@@ -103,7 +103,8 @@ public:
 	template <typename PathT>
 	PathT *select(PathT *paths, unsigned int nr, unsigned int nr_bytes)
 	{
-		return visit([&]<typename P>(P &p) { return p.select(rotation_, paths, nr, nr_bytes); });
+		return visit(
+			[&]<typename P>(P &p) { return p.select(rotation_, paths, nr, nr_bytes); });
 	}
 
 	// Accounting of an I/O dispatched to / completed on a path.  Lockless.
@@ -116,8 +117,8 @@ public:
 	void end_io(PathSlot &slot, unsigned int nr_bytes, u64 start_ns)
 	{
 		visit([&]<typename P>(P &p) {
-			p.end_io(slot.state_.template get<typename P::PathState>(), nr_bytes, start_ns,
-				 rotation_);
+			p.end_io(slot.state_.template get<typename P::PathState>(), nr_bytes,
+				 start_ns, rotation_);
 		});
 	}
 

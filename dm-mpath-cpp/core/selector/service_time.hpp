@@ -10,7 +10,8 @@ namespace mpath {
 
 struct ServiceTime : PolicyBase {
 	static constexpr const char *kName = "service-time";
-	static constexpr const char *kArgCountError = "service-time ps: incorrect number of arguments";
+	static constexpr const char *kArgCountError =
+		"service-time ps: incorrect number of arguments";
 	static constexpr const char *kRepeatCountError = "service-time ps: invalid repeat count";
 	static constexpr unsigned int kTableArgs = 2;
 	static constexpr unsigned int kInfoArgs = 2;
@@ -28,14 +29,19 @@ struct ServiceTime : PolicyBase {
 	int add_path(PathState &state, unsigned int index, ArgSet args, const char **error);
 
 	template <typename PathT>
-	PathT *select(const Rotation &rotation, PathT *paths, unsigned int nr, unsigned int nr_bytes)
+	PathT *select(const Rotation &rotation, PathT *paths, unsigned int nr,
+		      unsigned int nr_bytes)
 	{
 		return rotation.best_of(paths, nr, [nr_bytes](const PathT &a, const PathT &b) {
-			return compare(state_of<PathState>(a), state_of<PathState>(b), nr_bytes) < 0;
+			return compare(state_of<PathState>(a), state_of<PathState>(b), nr_bytes) <
+			       0;
 		});
 	}
 
-	void start_io(PathState &state, unsigned int nr_bytes) { state.in_flight_bytes.add(nr_bytes); }
+	void start_io(PathState &state, unsigned int nr_bytes)
+	{
+		state.in_flight_bytes.add(nr_bytes);
+	}
 	void end_io(PathState &state, unsigned int nr_bytes, u64, const Rotation &)
 	{
 		state.in_flight_bytes.sub(nr_bytes);
