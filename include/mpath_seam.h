@@ -7,6 +7,10 @@
  *
  *   mpg_*  implemented by the glue, called by the core  (kernel services)
  *   mpc_*  implemented by the core, called by the glue  (target logic)
+ *
+ * A call that can fail returns 0 or a negative errno; a question (busy,
+ * dying, noflush_suspending, a path error, "was the work queued")
+ * returns non-zero for yes.
  */
 #ifndef MPATH_SEAM_H
 #define MPATH_SEAM_H
@@ -157,8 +161,6 @@ void mpg_put_device(struct mpg_ctx *ctx, struct mpg_dev *dev) MPATH_NOEXCEPT;
 const char *mpg_dev_name(const struct mpg_dev *dev) MPATH_NOEXCEPT;
 /* The path's low-level driver is busy (blk_lld_busy), for dm-rq's busy(). */
 int mpg_dev_busy(const struct mpg_dev *dev) MPATH_NOEXCEPT;
-/* The path's queue is being torn down. */
-int mpg_dev_dying(const struct mpg_dev *dev) MPATH_NOEXCEPT;
 
 /*
  * Hardware handlers (scsi_dh).  A non-SCSI path has no handler: the name is
@@ -168,17 +170,19 @@ char *mpg_dh_attached_name(struct mpg_dev *dev) MPATH_NOEXCEPT;	/* mpg_free */
 /* scsi_dh_attach(); on -EBUSY (another handler attached) logs that it stays. */
 int mpg_dh_attach(struct mpg_dev *dev, const char *name) MPATH_NOEXCEPT;
 int mpg_dh_set_params(struct mpg_dev *dev, const char *params) MPATH_NOEXCEPT;
-/* Per-path pg_init work; its run calls mpc_activate_path(). Process context. */
-struct mpg_activation *mpg_activation_alloc(struct mpg_ctx *ctx,
-					    struct mpc_path *path) MPATH_NOEXCEPT;
+/*
+ * Per-path pg_init work on dev; its run asks mpc_activate_path() and, if
+ * told to, calls scsi_dh_activate(), whose answer reaches
+ * mpc_pg_init_done() (maybe at once).  Process context.
+ */
+struct mpg_activation *mpg_activation_alloc(struct mpg_ctx *ctx, struct mpc_path *path,
+					    struct mpg_dev *dev) MPATH_NOEXCEPT;
 /* Cancels a pending run and waits for a running one, then frees. */
 void mpg_activation_free(struct mpg_activation *act) MPATH_NOEXCEPT;
 /* Queues a run after delay_msecs; 0 if one is already queued. Any context. */
 int mpg_activation_queue(struct mpg_activation *act, unsigned int delay_msecs) MPATH_NOEXCEPT;
 /* Waits for every queued run to have started (flush of the handler queue). */
 void mpg_activation_flush(void) MPATH_NOEXCEPT;
-/* scsi_dh_activate(): completion reaches mpc_pg_init_done(), maybe at once. */
-void mpg_dh_activate(struct mpg_activation *act, struct mpg_dev *dev) MPATH_NOEXCEPT;
 /* Sleeps until mpc_pg_init_idle(); woken by mpg_pg_init_wake(). */
 void mpg_pg_init_wait(struct mpg_ctx *ctx) MPATH_NOEXCEPT;
 void mpg_pg_init_wake(struct mpg_ctx *ctx) MPATH_NOEXCEPT;
@@ -271,9 +275,12 @@ int mpc_end_io_rq(struct mpc_core *core, struct mpath_io *io,
 		  unsigned char status) MPATH_NOEXCEPT;
 /* dm-rq dropped a clone mpc_map_rq() made: undo the path's accounting. */
 void mpc_release_rq(struct mpath_io *io) MPATH_NOEXCEPT;
-/* A path's pg_init work runs, and its scsi_dh activation completes. */
-void mpc_activate_path(struct mpc_core *core, struct mpc_path *path,
-		       struct mpg_activation *act) MPATH_NOEXCEPT;
+/*
+ * A path's pg_init work runs: non-zero if the glue is to activate it now
+ * (dev_dying: its queue is being torn down); else pg_init of that path is
+ * over already.  Then its scsi_dh activation completes.
+ */
+int mpc_activate_path(struct mpc_core *core, struct mpc_path *path, int dev_dying) MPATH_NOEXCEPT;
 void mpc_pg_init_done(struct mpc_core *core, struct mpc_path *path, int result) MPATH_NOEXCEPT;
 int mpc_pg_init_idle(struct mpc_core *core) MPATH_NOEXCEPT;
 /* postsuspend and destruction: let running pg_init finish, start no more. */

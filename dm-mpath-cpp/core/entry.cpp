@@ -120,9 +120,9 @@ void mpc_release_rq(mpath_io *io) noexcept
 
 // ---- pg_init (the hardware handler's work and answers)
 
-void mpc_activate_path(mpc_core *core, mpc_path *path, mpg_activation *act) noexcept
+int mpc_activate_path(mpc_core *core, mpc_path *path, int dev_dying) noexcept
 {
-	to_core(core)->activate_path(*mpath::to_path(path), act);
+	return to_core(core)->activate_path(*mpath::to_path(path), dev_dying);
 }
 
 void mpc_pg_init_done(mpc_core *core, mpc_path *path, int result) noexcept

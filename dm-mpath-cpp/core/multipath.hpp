@@ -95,7 +95,7 @@ public:
 	int iterate_devices(int (*fn)(mpg_dev *dev, void *data), void *data);
 	int ioctl_device(mpg_dev **dev) MP_EXCLUDES(lock_);
 	// pg_init through the hardware handler (pg_init.cpp).
-	void activate_path(Path &path, mpg_activation *act) MP_EXCLUDES(lock_);
+	bool activate_path(Path &path, bool dev_dying) MP_EXCLUDES(lock_);
 	void pg_init_done(Path &path, int result) MP_EXCLUDES(lock_);
 	bool pg_init_idle() const { return !pg_init_in_progress_.read(); }
 	void flush_pg_init() MP_EXCLUDES(lock_);
@@ -110,7 +110,7 @@ public:
 
 private:
 	Multipath(mpg_ctx *ctx, bool bio_only)
-		: ctx_(ctx), bio_only_(bio_only), bio_mode_(bio_only), lock_(ctx)
+	    : ctx_(ctx), bio_only_(bio_only), bio_mode_(bio_only), lock_(ctx)
 	{}
 
 	// Table load (table.cpp): the target is not yet visible to any other
@@ -184,14 +184,15 @@ private:
 	Lockless<unsigned int> pg_init_in_progress_;
 	unsigned int pg_init_count_ MP_GUARDED_BY(lock_) = 0;
 	bool pg_init_delay_retry_ MP_GUARDED_BY(lock_) = false; // wait pg_init_delay first
-	bool pg_init_disabled_ MP_GUARDED_BY(lock_) = false;	  // suspending: start none
+	bool pg_init_disabled_ MP_GUARDED_BY(lock_) = false;	// suspending: start none
 
 	// ---- Per-I/O latency timeout (not in mainline): a path with an I/O
 	// older than io_timeout_ms_ is failed.  The check ticks every quarter
 	// of it; io_tick_ counts the ticks.
 	Lockless<unsigned int> io_timeout_ms_;
 	Lockless<unsigned long> io_tick_;
-	bool io_timeout_in_table_ MP_GUARDED_BY(lock_) = false; // echoed if a table or message set it
+	// Echoed in the table text only if a table or a message set it.
+	bool io_timeout_in_table_ MP_GUARDED_BY(lock_) = false;
 };
 
 // The glue's opaque handle is the core object itself.

@@ -53,13 +53,15 @@ bool Multipath::pg_init_limit_reached()
 	return true;
 }
 
-// The path's pg_init work runs (process context, no lock held).
-void Multipath::activate_path(Path &path, mpg_activation *act)
+// The path's pg_init work runs (process context, no lock held): true if
+// the glue is to activate it now (its answer comes to pg_init_done()), as
+// mainline's activate_or_offline_path() decides.
+bool Multipath::activate_path(Path &path, bool dev_dying)
 {
-	if (path.active.read() && !mpg_dev_dying(path.dev))
-		mpg_dh_activate(act, path.dev); // completes in pg_init_done()
-	else
-		pg_init_done(path, MP_DH_DEV_OFFLINED);
+	if (path.active.read() && !dev_dying)
+		return true;
+	pg_init_done(path, MP_DH_DEV_OFFLINED);
+	return false;
 }
 
 void Multipath::fail_path_now(Path &path)

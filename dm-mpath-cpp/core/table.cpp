@@ -144,7 +144,7 @@ int Multipath::setup_handler(Path &path, const char **error)
 	if (!attached && !hw_handler_)
 		return 0;
 
-	path.activation = mpg_activation_alloc(ctx_, to_handle(&path));
+	path.activation = mpg_activation_alloc(ctx_, to_handle(&path), path.dev);
 	if (!path.activation) {
 		mpg_free(attached);
 		*error = "can't allocate path activation";
@@ -205,8 +205,7 @@ bool Multipath::has_path(const mpg_dev *dev, unsigned int nr_groups, const PathG
 
 // { <selector> <#selector args> [args] <#paths> <#per-path args> { <dev> [args] } }
 // nr_before: groups already parsed, for the duplicate check.
-int Multipath::parse_group(ArgSet &as, PathGroup &pg, unsigned int nr_before,
-			   const char **error)
+int Multipath::parse_group(ArgSet &as, PathGroup &pg, unsigned int nr_before, const char **error)
 {
 	static constexpr ArgSpec kSelectorArgs = {0, 1024, "invalid number of path selector args"};
 	static constexpr ArgSpec kPaths = {1, 1024, "invalid number of paths"};
@@ -377,7 +376,7 @@ int Multipath::create(mpc_create_args *args, ArgSet as, Multipath **out)
 
 			if (path.activation)
 				continue;
-			path.activation = mpg_activation_alloc(m->ctx_, to_handle(&path));
+			path.activation = mpg_activation_alloc(m->ctx_, to_handle(&path), path.dev);
 			if (!path.activation) {
 				*error = "can't allocate path activation";
 				r = -kENOMEM;

@@ -41,6 +41,7 @@ struct mpg_activation {
 	struct delayed_work work;
 	struct mpg_ctx *ctx;
 	struct mpc_path *path;
+	struct mpg_dev *dev;
 };
 
 /*
@@ -48,7 +49,7 @@ struct mpg_activation {
  * iterator, changed flags or chained splits onto the clone.  The same fields
  * as dm core's private dm_bio_record(), which out-of-tree code cannot reach.
  */
-struct mpg_bio_record {
+struct mp_bio_record {
 	struct block_device *bdev;
 	unsigned long flags;
 	struct bvec_iter iter;
@@ -60,17 +61,17 @@ struct mpg_bio_record {
 };
 
 /* Bio mode's per-I/O data, in the clone's front pad reserved by dm core. */
-struct mpg_bio_io {
+struct mp_bio_io {
 	struct mpath_io io;
-	struct mpg_bio_record record;
+	struct mp_bio_record record;
 };
 
-static inline struct mpg_bio_io *mpg_bio_io(struct bio *bio)
+static inline struct mp_bio_io *mp_per_bio(struct bio *bio)
 {
-	return dm_per_bio_data(bio, sizeof(struct mpg_bio_io));
+	return dm_per_bio_data(bio, sizeof(struct mp_bio_io));
 }
 
-static inline void mpg_bio_record(struct mpg_bio_record *rec, struct bio *bio)
+static inline void mp_record_bio(struct mp_bio_record *rec, struct bio *bio)
 {
 	rec->bdev = bio->bi_bdev;
 	rec->flags = bio->bi_flags;
@@ -83,10 +84,10 @@ static inline void mpg_bio_record(struct mpg_bio_record *rec, struct bio *bio)
 }
 
 /* target_services.c: per-target kernel objects, and the module's workqueues. */
-void mpg_ctx_init(struct mpg_ctx *ctx, struct dm_target *ti);
-void mpg_ctx_stop_timers(struct mpg_ctx *ctx);
-void mpg_ctx_flush_work(struct mpg_ctx *ctx);
-int mpg_services_init(void);
-void mpg_services_exit(void);
+void mp_ctx_init(struct mpg_ctx *ctx, struct dm_target *ti);
+void mp_ctx_stop_timers(struct mpg_ctx *ctx);
+void mp_ctx_flush_work(struct mpg_ctx *ctx);
+int mp_workqueues_init(void);
+void mp_workqueues_exit(void);
 
 #endif /* DM_MPATH_CPP_GLUE_H */

@@ -35,12 +35,12 @@ static int mp_ctr_common(struct dm_target *ti, unsigned int argc, char **argv,
 		ti->error = "can't allocate multipath";
 		return -EINVAL;
 	}
-	mpg_ctx_init(ctx, ti);
+	mp_ctx_init(ctx, ti);
 
 	args.ctx = ctx;
 	r = mpc_create(&args, argc, argv, &ctx->core);
 	if (r) {
-		mpg_ctx_stop_timers(ctx);
+		mp_ctx_stop_timers(ctx);
 		/* Without a reason of ours, dm core's "Unknown error" stays. */
 		if (args.error)
 			ti->error = (char *)args.error;
@@ -56,7 +56,7 @@ static int mp_ctr_common(struct dm_target *ti, unsigned int argc, char **argv,
 	ti->num_flush_bios = 1;
 	ti->num_discard_bios = 1;
 	ti->num_write_zeroes_bios = 1;
-	ti->per_io_data_size = ctx->bio_mode ? sizeof(struct mpg_bio_io) :
+	ti->per_io_data_size = ctx->bio_mode ? sizeof(struct mp_bio_io) :
 					       sizeof(struct mpath_io);
 	ti->private = ctx;
 	mpc_start(ctx->core);
@@ -77,9 +77,9 @@ static void mp_dtr(struct dm_target *ti)
 {
 	struct mpg_ctx *ctx = ti->private;
 
-	mpg_ctx_stop_timers(ctx);
+	mp_ctx_stop_timers(ctx);
 	mpc_flush_pg_init(ctx->core);
-	mpg_ctx_flush_work(ctx);
+	mp_ctx_flush_work(ctx);
 	/* dm core suspended the device first: nothing may still be parked. */
 	WARN_ON(!bio_list_empty(&ctx->parked_bios));
 	mpc_destroy(ctx->core);
@@ -90,7 +90,7 @@ static void mp_dtr(struct dm_target *ti)
 static int mp_map_bio(struct dm_target *ti, struct bio *bio)
 {
 	struct mpg_ctx *ctx = ti->private;
-	struct mpg_bio_io *pb = mpg_bio_io(bio);
+	struct mp_bio_io *pb = mp_per_bio(bio);
 
 	/*
 	 * Paths are addressed like dm-linear's device: sector 0 of a path is
@@ -102,7 +102,7 @@ static int mp_map_bio(struct dm_target *ti, struct bio *bio)
 	 */
 	if (bio_sectors(bio))
 		bio->bi_iter.bi_sector = dm_target_offset(ti, bio->bi_iter.bi_sector);
-	mpg_bio_record(&pb->record, bio);
+	mp_record_bio(&pb->record, bio);
 	return mpc_map_bio(ctx->core, bio, &pb->io);
 }
 
@@ -110,7 +110,7 @@ static int mp_end_io_bio(struct dm_target *ti, struct bio *bio, blk_status_t *er
 {
 	struct mpg_ctx *ctx = ti->private;
 	unsigned char status = (__force unsigned char)*error;
-	int r = mpc_end_io_bio(ctx->core, bio, &mpg_bio_io(bio)->io, &status);
+	int r = mpc_end_io_bio(ctx->core, bio, &mp_per_bio(bio)->io, &status);
 
 	*error = (__force blk_status_t)status;
 	return r;
@@ -166,7 +166,7 @@ static void mp_postsuspend(struct dm_target *ti)
 
 	mutex_lock(&ctx->message_lock);
 	mpc_flush_pg_init(ctx->core);
-	mpg_ctx_flush_work(ctx);
+	mp_ctx_flush_work(ctx);
 	mutex_unlock(&ctx->message_lock);
 }
 
@@ -292,7 +292,7 @@ static int __init dm_mpath_cpp_init(void)
 {
 	int r;
 
-	r = mpg_services_init();
+	r = mp_workqueues_init();
 	if (r)
 		return r;
 
@@ -318,7 +318,7 @@ static int __init dm_mpath_cpp_init(void)
 bad_mp:
 	dm_unregister_target(&multipath_target);
 bad_wq:
-	mpg_services_exit();
+	mp_workqueues_exit();
 	return r;
 }
 
@@ -326,7 +326,7 @@ static void __exit dm_mpath_cpp_exit(void)
 {
 	dm_unregister_target(&bio_multipath_target);
 	dm_unregister_target(&multipath_target);
-	mpg_services_exit();
+	mp_workqueues_exit();
 }
 
 module_init(dm_mpath_cpp_init);

@@ -108,11 +108,6 @@ int mpg_dev_busy(const struct mpg_dev *dev)
 	return blk_lld_busy(dev_queue(dev));
 }
 
-int mpg_dev_dying(const struct mpg_dev *dev)
-{
-	return blk_queue_dying(dev_queue(dev));
-}
-
 char *mpg_dh_attached_name(struct mpg_dev *dev)
 {
 	return (char *)scsi_dh_attached_handler_name(dev_queue(dev), GFP_KERNEL);
@@ -132,15 +127,25 @@ int mpg_dh_set_params(struct mpg_dev *dev, const char *params)
 	return scsi_dh_set_params(dev_queue(dev), params);
 }
 
+static void activation_done(void *data, int result)
+{
+	struct mpg_activation *act = data;
+
+	mpc_pg_init_done(act->ctx->core, act->path, result);
+}
+
 static void activation_work_fn(struct work_struct *work)
 {
 	struct mpg_activation *act = container_of(to_delayed_work(work),
 						  struct mpg_activation, work);
+	struct request_queue *q = dev_queue(act->dev);
 
-	mpc_activate_path(act->ctx->core, act->path, act);
+	if (mpc_activate_path(act->ctx->core, act->path, blk_queue_dying(q)))
+		scsi_dh_activate(q, activation_done, act);
 }
 
-struct mpg_activation *mpg_activation_alloc(struct mpg_ctx *ctx, struct mpc_path *path)
+struct mpg_activation *mpg_activation_alloc(struct mpg_ctx *ctx, struct mpc_path *path,
+					    struct mpg_dev *dev)
 {
 	struct mpg_activation *act = kzalloc(sizeof(*act), GFP_KERNEL);
 
@@ -148,6 +153,7 @@ struct mpg_activation *mpg_activation_alloc(struct mpg_ctx *ctx, struct mpc_path
 		INIT_DELAYED_WORK(&act->work, activation_work_fn);
 		act->ctx = ctx;
 		act->path = path;
+		act->dev = dev;
 	}
 	return act;
 }
@@ -168,18 +174,6 @@ int mpg_activation_queue(struct mpg_activation *act, unsigned int delay_msecs)
 void mpg_activation_flush(void)
 {
 	flush_workqueue(handler_wq);
-}
-
-static void activation_done(void *data, int result)
-{
-	struct mpg_activation *act = data;
-
-	mpc_pg_init_done(act->ctx->core, act->path, result);
-}
-
-void mpg_dh_activate(struct mpg_activation *act, struct mpg_dev *dev)
-{
-	scsi_dh_activate(dev_queue(dev), activation_done, act);
 }
 
 void mpg_pg_init_wait(struct mpg_ctx *ctx)
@@ -303,7 +297,7 @@ void mpg_bio_park(struct mpg_ctx *ctx, struct bio *bio)
 
 void mpg_bio_restore(struct mpg_ctx *ctx, struct bio *bio)
 {
-	struct mpg_bio_record *rec = &mpg_bio_io(bio)->record;
+	struct mp_bio_record *rec = &mp_per_bio(bio)->record;
 
 	bio->bi_bdev = rec->bdev;
 	bio->bi_flags = rec->flags;
@@ -356,7 +350,7 @@ static void kick_work_fn(struct work_struct *work)
 
 	blk_start_plug(&plug);
 	while ((bio = bio_list_pop(&bios))) {
-		struct mpg_bio_io *pb = mpg_bio_io(bio);
+		struct mp_bio_io *pb = mp_per_bio(bio);
 
 		mpg_bio_restore(ctx, bio);
 		switch (mpc_map_bio(ctx->core, bio, &pb->io)) {
@@ -388,7 +382,7 @@ static void event_work_fn(struct work_struct *work)
 
 /* ---- per-target objects and the module's workqueues ---- */
 
-void mpg_ctx_init(struct mpg_ctx *ctx, struct dm_target *ti)
+void mp_ctx_init(struct mpg_ctx *ctx, struct dm_target *ti)
 {
 	ctx->ti = ti;
 	spin_lock_init(&ctx->lock);
@@ -401,19 +395,19 @@ void mpg_ctx_init(struct mpg_ctx *ctx, struct dm_target *ti)
 	init_waitqueue_head(&ctx->pg_init_wait);
 }
 
-void mpg_ctx_stop_timers(struct mpg_ctx *ctx)
+void mp_ctx_stop_timers(struct mpg_ctx *ctx)
 {
 	del_timer_sync(&ctx->nopath_timer);
 	del_timer_sync(&ctx->io_timer);
 }
 
-void mpg_ctx_flush_work(struct mpg_ctx *ctx)
+void mp_ctx_flush_work(struct mpg_ctx *ctx)
 {
 	flush_work(&ctx->kick_work);
 	flush_work(&ctx->event_work);
 }
 
-int mpg_services_init(void)
+int mp_workqueues_init(void)
 {
 	kick_wq = alloc_workqueue("kmpath_cppd", WQ_MEM_RECLAIM, 0);
 	if (!kick_wq)
@@ -426,7 +420,7 @@ int mpg_services_init(void)
 	return 0;
 }
 
-void mpg_services_exit(void)
+void mp_workqueues_exit(void)
 {
 	destroy_workqueue(handler_wq);
 	destroy_workqueue(kick_wq);

@@ -225,11 +225,6 @@ int mpg_dev_busy(const struct mpg_dev *dev)
 	return dev->busy;
 }
 
-int mpg_dev_dying(const struct mpg_dev *dev)
-{
-	return dev->dying;
-}
-
 /* ---- scsi_dh ---- */
 
 char *mpg_dh_attached_name(struct mpg_dev *dev)
@@ -295,7 +290,8 @@ int mpg_dh_set_params(struct mpg_dev *dev, const char *params)
 
 /* ---- pg_init work ---- */
 
-struct mpg_activation *mpg_activation_alloc(struct mpg_ctx *ctx, struct mpc_path *path)
+struct mpg_activation *mpg_activation_alloc(struct mpg_ctx *ctx, struct mpc_path *path,
+					    struct mpg_dev *dev)
 {
 	struct mpg_activation *act;
 
@@ -306,6 +302,7 @@ struct mpg_activation *mpg_activation_alloc(struct mpg_ctx *ctx, struct mpc_path
 		return NULL;
 	act->ctx = ctx;
 	act->path = path;
+	act->dev = dev;
 	ctx->acts[ctx->nr_acts++] = act;
 	return act;
 }
@@ -390,54 +387,13 @@ static void pg_init_done(struct mpg_ctx *ctx, struct mpg_activation *act, int re
 	ctx->in_pg_init_done = nested;
 }
 
-int fake_run_activation(struct mpg_ctx *ctx, unsigned int which)
-{
-	struct mpg_activation *act = nth_act(ctx, which, 0);
-
-	if (!act)
-		return 0;
-	act->queued = 0;
-	ctx->in_pg_init_done = 1;
-	mpc_activate_path(ctx->core, act->path, act);
-	ctx->in_pg_init_done = 0;
-	return 1;
-}
-
-unsigned int fake_run_activations(struct mpg_ctx *ctx)
-{
-	unsigned int n = 0;
-
-	/* Each queued one once, in order; one that queues itself again waits. */
-	for (unsigned int i = 0; i < ctx->nr_acts; i++) {
-		struct mpg_activation *act = ctx->acts[i];
-
-		if (!act || !act->queued)
-			continue;
-		act->queued = 0;
-		ctx->in_pg_init_done = 1;
-		mpc_activate_path(ctx->core, act->path, act);
-		ctx->in_pg_init_done = 0;
-		n++;
-	}
-	return n;
-}
-
-int fake_complete_activation(struct mpg_ctx *ctx, unsigned int which, int result)
-{
-	struct mpg_activation *act = nth_act(ctx, which, 1);
-
-	if (!act)
-		return 0;
-	act->completing--;
-	pg_init_done(ctx, act, result);
-	return 1;
-}
-
-void mpg_dh_activate(struct mpg_activation *act, struct mpg_dev *dev)
+/* scsi_dh_activate() as the glue's work calls it. */
+static void dh_activate(struct mpg_activation *act)
 {
 	struct mpg_ctx *ctx = act->ctx;
+	struct mpg_dev *dev = act->dev;
 
-	fake_might_sleep("mpg_dh_activate");
+	fake_might_sleep("scsi_dh_activate");
 	ctx->dh_activations++;
 	/*
 	 * A second activation while one is pending is legal: scsi_dh
@@ -453,6 +409,53 @@ void mpg_dh_activate(struct mpg_activation *act, struct mpg_dev *dev)
 		return;
 	}
 	pg_init_done(ctx, act, ctx->dh_result);
+}
+
+/* The glue's activation work, as glue/target_services.c runs it. */
+static void run_activation(struct mpg_ctx *ctx, struct mpg_activation *act)
+{
+	act->queued = 0;
+	ctx->in_pg_init_done = 1;
+	if (mpc_activate_path(ctx->core, act->path, act->dev->dying))
+		dh_activate(act);
+	ctx->in_pg_init_done = 0;
+}
+
+int fake_run_activation(struct mpg_ctx *ctx, unsigned int which)
+{
+	struct mpg_activation *act = nth_act(ctx, which, 0);
+
+	if (!act)
+		return 0;
+	run_activation(ctx, act);
+	return 1;
+}
+
+unsigned int fake_run_activations(struct mpg_ctx *ctx)
+{
+	unsigned int n = 0;
+
+	/* Each queued one once, in order; one that queues itself again waits. */
+	for (unsigned int i = 0; i < ctx->nr_acts; i++) {
+		struct mpg_activation *act = ctx->acts[i];
+
+		if (!act || !act->queued)
+			continue;
+		run_activation(ctx, act);
+		n++;
+	}
+	return n;
+}
+
+int fake_complete_activation(struct mpg_ctx *ctx, unsigned int which, int result)
+{
+	struct mpg_activation *act = nth_act(ctx, which, 1);
+
+	if (!act)
+		return 0;
+	act->completing--;
+	pg_init_done(ctx, act, result);
+	return 1;
 }
 
 /*

@@ -51,6 +51,7 @@ struct mpg_dev {
 struct mpg_activation {
 	struct mpg_ctx *ctx;
 	struct mpc_path *path;
+	struct mpg_dev *dev;
 	int queued;		/* the work is queued */
 	int completing;		/* scsi_dh_activate() calls whose answer is pending */
 	unsigned int delay_msecs;
