@@ -20,9 +20,8 @@ int mpc_create(mpc_create_args *args, unsigned int argc, char **argv, mpc_core *
 	Multipath *m;
 	int r = Multipath::create(args, mpath::ArgSet(argc, argv), &m);
 
-	// The handle stays opaque to the glue; to_core() turns it back.
 	if (!r)
-		*core = reinterpret_cast<mpc_core *>(m);
+		*core = mpath::to_handle(m);
 	return r;
 }
 

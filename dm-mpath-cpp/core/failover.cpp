@@ -20,6 +20,13 @@ void Multipath::fail_path(const Locked &held, Path &path)
 	arm_nopath_timer(held);
 }
 
+void Multipath::fail_path(Path &path)
+{
+	LockGuard guard(lock_);
+
+	fail_path(guard, path);
+}
+
 int Multipath::reinstate_path(Path &path)
 {
 	bool kick = false;

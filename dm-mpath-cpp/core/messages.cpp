@@ -84,9 +84,7 @@ int Multipath::path_action(const char *dev_name, bool fail)
 			if (path.dev != dev)
 				continue;
 			if (fail) {
-				LockGuard guard(lock_);
-
-				fail_path(guard, path);
+				fail_path(path);
 				r = 0;
 			} else {
 				r = reinstate_path(path);

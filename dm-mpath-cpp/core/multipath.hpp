@@ -132,6 +132,7 @@ private:
 
 	// Failover and queueing (failover.cpp).
 	void fail_path(const Locked &, Path &path) MP_REQUIRES(lock_);
+	void fail_path(Path &path) MP_EXCLUDES(lock_); // takes the lock
 	int reinstate_path(Path &path) MP_EXCLUDES(lock_);
 	void bypass_group(PathGroup &pg, bool bypassed) MP_EXCLUDES(lock_);
 	void set_queue_if_no_path(bool queue, bool save_old) MP_EXCLUDES(lock_);
@@ -140,7 +141,6 @@ private:
 	// pg_init (pg_init.cpp).
 	unsigned int pg_init_all_paths(const Locked &) MP_REQUIRES(lock_);
 	bool pg_init_limit_reached() MP_EXCLUDES(lock_);
-	void fail_path_now(Path &path) MP_EXCLUDES(lock_);
 
 	// The I/O timeout (io_timeout.cpp).
 	void set_io_timeout(unsigned int msecs) MP_EXCLUDES(lock_);
@@ -166,7 +166,7 @@ private:
 	char *hw_handler_params_ = nullptr; // "<count>\0<arg>\0..." for scsi_dh
 
 	// ---- The lock, and what only it protects.
-	mutable TargetLock lock_;
+	TargetLock lock_;
 	bool queue_if_no_path_ MP_GUARDED_BY(lock_) = false;
 	bool saved_queue_if_no_path_ MP_GUARDED_BY(lock_) = false; // across a flush suspend
 
@@ -212,6 +212,12 @@ inline mpc_path *to_handle(Path *path)
 {
 	// The glue keeps it opaque and hands it back as is (to_path()).
 	return reinterpret_cast<mpc_path *>(path);
+}
+
+inline mpc_core *to_handle(Multipath *core)
+{
+	// Likewise: the glue hands it back to every mpc_* call (to_core()).
+	return reinterpret_cast<mpc_core *>(core);
 }
 
 } // namespace mpath

@@ -64,13 +64,6 @@ bool Multipath::activate_path(Path &path, bool dev_dying)
 	return false;
 }
 
-void Multipath::fail_path_now(Path &path)
-{
-	LockGuard guard(lock_);
-
-	fail_path(guard, path);
-}
-
 // The handler's answer for one path.
 void Multipath::pg_init_done(Path &path, int result)
 {
@@ -88,7 +81,7 @@ void Multipath::pg_init_done(Path &path, int result)
 		}
 		mpg_log(MP_LOG_ERR, "Could not failover the device: Handler scsi_dh_%s Error %d.",
 			hw_handler_, result);
-		fail_path_now(path); // rather than ping-pong between groups
+		fail_path(path); // rather than ping-pong between groups
 		break;
 	case MP_DH_DEV_TEMP_BUSY:
 		// The controller is busy (firmware upgrade?): try another group.
@@ -100,12 +93,12 @@ void Multipath::pg_init_done(Path &path, int result)
 	case MP_DH_IMM_RETRY:
 	case MP_DH_RES_TEMP_UNAVAIL:
 		if (pg_init_limit_reached())
-			fail_path_now(path);
+			fail_path(path);
 		result = 0;
 		break;
 	case MP_DH_DEV_OFFLINED:
 	default:
-		fail_path_now(path);
+		fail_path(path);
 		break;
 	}
 

@@ -26,11 +26,8 @@ static_assert(MP_STS_IOERR == (__force int)BLK_STS_IOERR);
 void *mpg_alloc(unsigned long size)
 {
 	/* Only table construction allocates: never from the I/O path. */
-	void *ptr;
-
 	might_sleep();
-	ptr = kzalloc(size, GFP_KERNEL);
-	return ptr;
+	return kzalloc(size, GFP_KERNEL);
 }
 
 void mpg_free(const void *ptr)
@@ -46,11 +43,9 @@ static long __percpu *to_percpu(const struct mpg_counters *counters)
 
 struct mpg_counters *mpg_counters_alloc(unsigned int nr)
 {
-	long __percpu *counters;
-
 	might_sleep();
-	counters = __alloc_percpu_gfp(nr * sizeof(long), __alignof__(long), GFP_KERNEL);
-	return (struct mpg_counters __force *)counters;
+	return (struct mpg_counters __force *)__alloc_percpu_gfp(nr * sizeof(long),
+								 __alignof__(long), GFP_KERNEL);
 }
 
 void mpg_counters_free(struct mpg_counters *counters)
@@ -162,9 +157,7 @@ int mpg_parse_uint(const char *str, unsigned int *value)
 
 char *mpg_strdup(const char *str)
 {
-	char *copy = kstrdup(str, GFP_KERNEL);
-
-	return copy;
+	return kstrdup(str, GFP_KERNEL);
 }
 
 int mpg_blk_path_error(unsigned char status)

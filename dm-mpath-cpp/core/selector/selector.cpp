@@ -54,7 +54,7 @@ int PolicySet<Policies...>::add_path(PathSlot &slot, unsigned int index, ArgSet 
 		auto &state = slot.state_.template emplace<typename P::PathState>();
 		int r;
 
-		slot.policy_ = index_;
+		slot.filled_ = true;
 		r = p.add_path(state, index, args, error);
 		if (!r)
 			rotation_.path_added();
@@ -65,12 +65,12 @@ int PolicySet<Policies...>::add_path(PathSlot &slot, unsigned int index, ArgSet 
 template <typename... Policies>
 void PolicySet<Policies...>::release_path(PathSlot &slot)
 {
-	if (slot.policy_ == PathSlot::kEmpty)
+	if (!slot.filled_)
 		return;
 	visit([&]<typename P>(P &p) {
 		p.release_path(slot.state_.template get<typename P::PathState>());
 	});
-	slot.policy_ = PathSlot::kEmpty;
+	slot.filled_ = false;
 }
 
 template <typename... Policies>

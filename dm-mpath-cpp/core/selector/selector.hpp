@@ -49,10 +49,9 @@ public:
 
 	private:
 		friend PolicySet;
-		static constexpr unsigned char kEmpty = 0xff;
 
 		OneOf<typename Policies::PathState...> state_;
-		unsigned char policy_ = kEmpty; // the index whose state it holds
+		bool filled_ = false; // add_path() made the group policy's state here
 	};
 
 	PolicySet() { policy_.template emplace<Nth<0>>(); }
@@ -126,7 +125,6 @@ private:
 	template <unsigned int I>
 	using Nth = typename NthType<I, Policies...>::type;
 	static constexpr unsigned int kCount = sizeof...(Policies);
-	static_assert(kCount < PathSlot::kEmpty);
 
 	// f(policy) for the group's policy, as its own type.
 	template <typename F>
