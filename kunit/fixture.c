@@ -109,8 +109,3 @@ int fx_map_bio(struct fixture *fx, struct mpath_io *io)
 	fx->ctx.bio_mode = 1;
 	return mpc_map_bio(fx->core, (struct bio *)fx, io);
 }
-
-void fake_dh_attached_preset(struct fixture *fx, const char *name)
-{
-	fake_dh_preset(name, 0);
-}

@@ -33,8 +33,6 @@ int fx_message(struct kunit *test, struct fixture *fx, const char *text);
  */
 int fx_map_rq(struct fixture *fx, struct mpath_io *io, const char **dev);
 int fx_map_bio(struct fixture *fx, struct mpath_io *io);
-/* The handler the next fx_create()'s devices come with ("" for none). */
-void fake_dh_attached_preset(struct fixture *fx, const char *name);
 /* Live allocations the core holds (kunit/counted_alloc.c). */
 extern atomic_t fake_live_allocs;
 

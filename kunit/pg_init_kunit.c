@@ -30,7 +30,7 @@ static void test_handler_tables(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, fx->error, "unable to set hardware handler parameters");
 
 	/* Another handler already attached: kept, and named in the table. */
-	fake_dh_attached_preset(fx, "emc");
+	fake_dh_preset("emc", 0);
 	KUNIT_EXPECT_EQ(test, fx_create(test, fx, "0 2 alua x 1 1 round-robin 0 1 0 8:16", 0), 0);
 	KUNIT_EXPECT_STREQ(test, fx_status(fx, MP_STATUS_TABLE),
 			   "0 1 emc 1 1 round-robin 0 1 1 8:16 1 ");
@@ -39,7 +39,7 @@ static void test_handler_tables(struct kunit *test)
 	fx_destroy(test, fx);
 
 	/* retain_attached_hw_handler adopts the attached one without a table handler. */
-	fake_dh_attached_preset(fx, "alua");
+	fake_dh_preset("alua", 0);
 	KUNIT_EXPECT_EQ(test, fx_create(test, fx,
 			"1 retain_attached_hw_handler 0 1 1 round-robin 0 1 0 8:16", 0), 0);
 	KUNIT_EXPECT_STREQ(test, fx_status(fx, MP_STATUS_TABLE),
@@ -47,14 +47,14 @@ static void test_handler_tables(struct kunit *test)
 	fx_destroy(test, fx);
 
 	/* Without it, an attached handler is left alone and not used. */
-	fake_dh_attached_preset(fx, "alua");
+	fake_dh_preset("alua", 0);
 	KUNIT_EXPECT_EQ(test, fx_create(test, fx, "0 0 1 1 round-robin 0 1 0 8:16", 0), 0);
 	KUNIT_EXPECT_STREQ(test, fx_status(fx, MP_STATUS_TABLE),
 			   "0 0 1 1 round-robin 0 1 1 8:16 1 ");
 	fx_destroy(test, fx);
 
 	/* Bio mode ignores handler words but uses what is attached. */
-	fake_dh_attached_preset(fx, "alua");
+	fake_dh_preset("alua", 0);
 	KUNIT_EXPECT_EQ(test, fx_create(test, fx,
 			"2 queue_mode bio 2 emc 1 1 1 round-robin 0 1 0 8:16", 0), 0);
 	KUNIT_EXPECT_STREQ(test, fx_status(fx, MP_STATUS_TABLE),
@@ -82,7 +82,7 @@ static void test_handler_tables(struct kunit *test)
 	fx_destroy(test, fx);
 
 	/* scsi_dh refusing the handler refuses the table, leaking nothing. */
-	fake_dh_attached_preset(fx, "");
+	fake_dh_preset("", 0);
 	fake_dh_attach_result = -EINVAL;
 	KUNIT_EXPECT_EQ(test, fx_create(test, fx, "0 1 alua 1 1 round-robin 0 1 0 8:16", 0),
 			-EINVAL);
