@@ -4,9 +4,22 @@
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # Everything built or downloaded lives here, outside the repository, and is reused.
 CACHE=${DM_MPATH_CACHE:-$HOME/.cache/dm-mpath-cpp}
-UML_SRC=$CACHE/linux-source-6.1
-UML_OBJ=$CACHE/uml-build
-UML_MODS=$CACHE/uml-modules
+# The kernels the module supports, oldest first.  UML_KERNEL picks the one
+# the UML bed runs (default: the oldest); 6.1 keeps the cache's original
+# folder names, the others carry their version.
+SUPPORTED_KERNELS=(6.1 6.12 7.2)
+UML_KERNEL=${UML_KERNEL:-6.1}
+case $UML_KERNEL in
+6.1)	uml_suffix= ;;
+6.12|7.2) uml_suffix=-$UML_KERNEL ;;
+*)	printf 'UML_KERNEL=%s is not one of: %s\n' "$UML_KERNEL" "${SUPPORTED_KERNELS[*]}" >&2
+	exit 1 ;;
+esac
+UML_SRC=$CACHE/linux-source-$UML_KERNEL
+UML_OBJ=$CACHE/uml-build$uml_suffix
+UML_MODS=$CACHE/uml-modules$uml_suffix
+# The SMP debug kernel is always 6.1's.
+SMP_SRC=$CACHE/linux-source-6.1
 SMP_OBJ=$CACHE/smp-build
 SMP_MODS=$CACHE/smp-modules
 DEB_DIR=$CACHE/debian-kernel
@@ -31,3 +44,39 @@ mapfile -t USER_CORE < <(cd "$TOP/dm-mpath-cpp/core" &&
 	find . -name '*.cpp' ! -name runtime.cpp -printf '%P\n' | sed 's/\.cpp$//' | sort)
 user_core_obj() { echo "${1//\//_}.o"; }
 USER_CXXFLAGS=(-std=gnu++20 -fno-exceptions -fno-rtti)
+
+# Fetch .deb files of another Debian suite (sid, trixie) into DIR without
+# touching the host's apt configuration: a private sources list and package
+# lists under the cache, refreshed at most once a day.
+#   suite_download SUITE DIR PACKAGE...
+suite_download() {
+	local suite=$1 dir=$2 state=$CACHE/apt-$1
+	shift 2
+	mkdir -p "$state/lists/partial" "$dir"
+	echo "deb http://deb.debian.org/debian $suite main" > "$state/sources.list"
+	local opts=(-q -o Dir::Etc::SourceList="$state/sources.list"
+		-o Dir::Etc::SourceParts=/dev/null -o Dir::State::Lists="$state/lists"
+		-o Dir::Cache="$state/cache" -o APT::Sandbox::User=root)
+	mkdir -p "$state/cache/archives/partial"
+	if [ -z "$(find "$state/lists" -maxdepth 1 -name '*Packages*' -mtime -1 2>/dev/null)" ]; then
+		apt-get "${opts[@]}" update >&2 || return 1
+	fi
+	(cd "$dir" && apt-get "${opts[@]}" download "$@" >&2)
+}
+
+# The source tarball of a supported kernel: Debian 12 packages 6.1 and 6.12
+# (scripts/deps.sh installs them); 7.2 comes from sid, unpacked in the cache.
+kernel_source_tarball() {
+	local v=$1 t
+	case $v in
+	6.1|6.12) t=/usr/src/linux-source-$v.tar.xz ;;
+	7.2)	t=$CACHE/sid/linux-source-7.2/usr/src/linux-source-7.2.tar.xz
+		if [ ! -f "$t" ]; then
+			rm -rf "$CACHE/sid/linux-source-7.2"
+			suite_download sid "$CACHE/sid" linux-source-7.2 || return 1
+			dpkg-deb -x "$CACHE"/sid/linux-source-7.2_*.deb "$CACHE/sid/linux-source-7.2" || return 1
+		fi ;;
+	*)	return 1 ;;
+	esac
+	[ -f "$t" ] && echo "$t"
+}

@@ -2,6 +2,7 @@
 # Build the module for one kernel in its own folder of the cache, so builds
 # for different kernels never share objects.
 #   scripts/beds/build-module.sh uml|amd64|smp [make args...]   prints the build folder
+# uml is the UML bed of $UML_KERNEL (common.sh).
 # MODULE_OUT=DIR builds in DIR instead (parallel builds of one target).
 set -euo pipefail
 . "$(dirname "$0")/../common.sh"
@@ -9,7 +10,7 @@ set -euo pipefail
 target=${1:?usage: build-module.sh uml|amd64|smp [make args]}
 shift
 case $target in
-uml)	kdir=$UML_OBJ; arch=(ARCH=um) ;;
+uml)	kdir=$UML_OBJ; arch=(ARCH=um) target=uml$uml_suffix ;;
 smp)	kdir=$SMP_OBJ; arch=() ;;
 amd64)	kdir=$(debian_headers_dir) || true; arch=()
 	[ -n "$kdir" ] && [ -d "$kdir" ] || die "linux-headers-amd64 is not installed" ;;
