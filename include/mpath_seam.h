@@ -159,14 +159,24 @@ void mpg_unlock(struct mpg_ctx *ctx, unsigned long flags) MPATH_NOEXCEPT;
 int mpg_get_device(struct mpg_ctx *ctx, const char *name, struct mpg_dev **dev) MPATH_NOEXCEPT;
 void mpg_put_device(struct mpg_ctx *ctx, struct mpg_dev *dev) MPATH_NOEXCEPT;
 const char *mpg_dev_name(const struct mpg_dev *dev) MPATH_NOEXCEPT;
+/*
+ * A device number from "MAJ:MIN" or a block device's path, without opening
+ * it (dm_devt_from_path(); the messages of MP_IFACE_6_12 and later).
+ */
+int mpg_devt_from_path(const char *path, unsigned int *devt) MPATH_NOEXCEPT;
+unsigned int mpg_dev_devt(const struct mpg_dev *dev) MPATH_NOEXCEPT;	/* bd_dev */
 /* The path's low-level driver is busy (blk_lld_busy), for dm-rq's busy(). */
 int mpg_dev_busy(const struct mpg_dev *dev) MPATH_NOEXCEPT;
 
 /*
- * Hardware handlers (scsi_dh).  A non-SCSI path has no handler: the name is
- * NULL and an activation completes at once with MP_DH_NOSYS.
+ * Hardware handlers (scsi_dh).  An activation of a non-SCSI path completes
+ * at once with MP_DH_NOSYS.
  */
-char *mpg_dh_attached_name(struct mpg_dev *dev) MPATH_NOEXCEPT;	/* mpg_free */
+/*
+ * The handler attached to dev (mpg_free), NULL if none; -ENODEV: dev is not
+ * SCSI (only kernels whose scsi_dh says so, 7.2), -ENOMEM.
+ */
+int mpg_dh_attached_name(struct mpg_dev *dev, char **name) MPATH_NOEXCEPT;
 /* scsi_dh_attach(); on -EBUSY (another handler attached) logs that it stays. */
 int mpg_dh_attach(struct mpg_dev *dev, const char *name) MPATH_NOEXCEPT;
 int mpg_dh_set_params(struct mpg_dev *dev, const char *params) MPATH_NOEXCEPT;
@@ -235,8 +245,24 @@ int mpg_blk_path_error(unsigned char status) MPATH_NOEXCEPT;
 
 /* ---- the core, for the glue (core/entry.cpp) ---- */
 
+/*
+ * Which kernel's dm-multipath the target reproduces, oldest first.  The glue
+ * passes the one it was built against; the core follows any of them.
+ */
+enum mpath_interface {
+	MP_IFACE_6_1,	/* 1.14.0 */
+	MP_IFACE_6_12,	/* 1.14.0; messages look paths up by device number */
+	/*
+	 * 1.15.0: retain_attached_hw_handler has no effect, handlers only on
+	 * SCSI paths, the current group before a pending switch,
+	 * DM_MPATH_PROBE_PATHS.
+	 */
+	MP_IFACE_7_2,
+};
+
 struct mpc_create_args {
 	struct mpg_ctx *ctx;
+	enum mpath_interface iface;
 	int bio_only;		/* the bio_multipath target: no request mode */
 	unsigned int io_timeout_ms;	/* module parameter: default io timeout */
 	/* out */
@@ -287,6 +313,24 @@ int mpc_pg_init_idle(struct mpc_core *core) MPATH_NOEXCEPT;
 void mpc_flush_pg_init(struct mpc_core *core) MPATH_NOEXCEPT;
 /* dm-rq asks whether to hold back dispatch (mainline's multipath_busy). */
 int mpc_busy(struct mpc_core *core) MPATH_NOEXCEPT;
+
+/*
+ * DM_MPATH_PROBE_PATHS (7.2's interface): a one-block read from every active
+ * path of the current group fails those that answer with a path error.  The
+ * glue runs one probe at a time, waited: it had to wait for another.
+ * start: non-zero if the current group is to be probed (else the probe is
+ * skipped: none, suspended, being initialised, or the probe waited for
+ * covered it); until end, group switches by message are held back.
+ * next: the next active path of that group after *pos (0 first), NULL when
+ * done or when the group is no longer the current one.
+ * end: after start, whatever it said; the ioctl's result from r, the first
+ * error of a read (not its status), or -ENOTCONN if no usable path is left.
+ */
+int mpc_probe_start(struct mpc_core *core, int waited, int suspended) MPATH_NOEXCEPT;
+struct mpg_dev *mpc_probe_next(struct mpc_core *core, unsigned int *pos,
+			       struct mpc_path **path) MPATH_NOEXCEPT;
+void mpc_probe_path_failed(struct mpc_core *core, struct mpc_path *path) MPATH_NOEXCEPT;
+int mpc_probe_end(struct mpc_core *core, int started, int r) MPATH_NOEXCEPT;
 
 #ifdef __cplusplus
 }

@@ -23,15 +23,17 @@ static void fx_check_contract(struct kunit *test, struct fixture *fx)
 			    "the core broke the seam's contract (see the log)");
 }
 
-int fx_create(struct kunit *test, struct fixture *fx, const char *table, int bio_only)
+int fx_create_on(struct kunit *test, struct fixture *fx, const char *table, int bio_only,
+		 enum mpath_interface iface)
 {
-	struct mpc_create_args args = { .ctx = &fx->ctx, .bio_only = bio_only };
+	struct mpc_create_args args = { .ctx = &fx->ctx, .iface = iface, .bio_only = bio_only };
 	char **argv;
 	int argc, r;
 
 	/* A fresh world of devices when no target holds one. */
 	if (!fake_world_refs())
 		fake_world_reset();
+	fake_set_kernel(iface);
 	fake_ctx_init(&fx->ctx, 0);
 	fx->core = NULL;
 	argc = fx_split(test, table, &argv);
@@ -52,14 +54,25 @@ int fx_create(struct kunit *test, struct fixture *fx, const char *table, int bio
 	return r;
 }
 
-struct fixture *fx_new(struct kunit *test, const char *table, int bio_only)
+int fx_create(struct kunit *test, struct fixture *fx, const char *table, int bio_only)
+{
+	return fx_create_on(test, fx, table, bio_only, MP_IFACE_6_1);
+}
+
+struct fixture *fx_new_on(struct kunit *test, const char *table, int bio_only,
+			  enum mpath_interface iface)
 {
 	struct fixture *fx = kunit_kzalloc(test, sizeof(*fx), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, fx);
-	KUNIT_ASSERT_EQ_MSG(test, fx_create(test, fx, table, bio_only), 0, "%s: %s", table,
-			    fx->error);
+	KUNIT_ASSERT_EQ_MSG(test, fx_create_on(test, fx, table, bio_only, iface), 0, "%s: %s",
+			    table, fx->error);
 	return fx;
+}
+
+struct fixture *fx_new(struct kunit *test, const char *table, int bio_only)
+{
+	return fx_new_on(test, table, bio_only, MP_IFACE_6_1);
 }
 
 void fx_destroy(struct kunit *test, struct fixture *fx)

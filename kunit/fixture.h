@@ -18,9 +18,17 @@ struct fixture {
 };
 
 int fx_split(struct kunit *test, const char *text, char ***argv);
-/* Builds a target from table; 0 or the constructor's error (fx->error). */
+/*
+ * Builds a target from table; 0 or the constructor's error (fx->error).
+ * _on: as the dm-multipath of iface's kernel, with the fake behaving like
+ * that kernel; otherwise 6.1's.
+ */
+int fx_create_on(struct kunit *test, struct fixture *fx, const char *table, int bio_only,
+		 enum mpath_interface iface);
 int fx_create(struct kunit *test, struct fixture *fx, const char *table, int bio_only);
 /* create() that must succeed. */
+struct fixture *fx_new_on(struct kunit *test, const char *table, int bio_only,
+			  enum mpath_interface iface);
 struct fixture *fx_new(struct kunit *test, const char *table, int bio_only);
 /* Destroys the target and checks that every device reference was dropped. */
 void fx_destroy(struct kunit *test, struct fixture *fx);

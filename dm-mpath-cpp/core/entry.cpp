@@ -82,6 +82,30 @@ int mpc_ioctl_device(mpc_core *core, mpg_dev **dev) noexcept
 	return to_core(core)->ioctl_device(dev);
 }
 
+int mpc_probe_start(mpc_core *core, int waited, int suspended) noexcept
+{
+	return to_core(core)->probe_start(waited, suspended);
+}
+
+mpg_dev *mpc_probe_next(mpc_core *core, unsigned int *pos, mpc_path **path) noexcept
+{
+	mpath::Path *p = nullptr;
+	mpg_dev *dev = to_core(core)->probe_next(pos, &p);
+
+	*path = dev ? mpath::to_handle(p) : nullptr;
+	return dev;
+}
+
+void mpc_probe_path_failed(mpc_core *core, mpc_path *path) noexcept
+{
+	to_core(core)->probe_failed(*mpath::to_path(path));
+}
+
+int mpc_probe_end(mpc_core *core, int started, int r) noexcept
+{
+	return to_core(core)->probe_end(started, r);
+}
+
 // ---- I/O
 
 int mpc_map_bio(mpc_core *core, bio *bio, mpath_io *io) noexcept

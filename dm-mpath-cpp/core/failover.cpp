@@ -55,16 +55,27 @@ int Multipath::reinstate_path(Path &path)
 	return 0;
 }
 
-void Multipath::bypass_group(PathGroup &pg, bool bypassed)
+void Multipath::bypass_group(PathGroup &pg, bool bypassed, bool by_message)
 {
 	{
 		LockGuard guard(lock_);
 
 		pg.bypassed = bypassed;
-		current_path_.set(guard, nullptr);
-		current_pg_.set(guard, nullptr);
+		drop_current_group(guard, by_message);
 	}
 	mpg_table_event(ctx_);
+}
+
+// The next I/O chooses a group afresh; may_wait: at the end of a running
+// probe, which is still reading the current group's paths.
+void Multipath::drop_current_group(const Locked &held, bool may_wait)
+{
+	if (may_wait && probing_) {
+		switch_held_ = true;
+		return;
+	}
+	current_path_.set(held, nullptr);
+	current_pg_.set(held, nullptr);
 }
 
 // Queueing with no path left: bound the wait if the module parameter says so.

@@ -66,10 +66,15 @@ int Multipath::message(unsigned int argc, char **argv, char *result, unsigned in
 	return -kEINVAL;
 }
 
+// Every path on the named device.  6.1 opens the device (dm_get_device())
+// and compares it; 6.12 and later only look its number up and compare that.
 int Multipath::path_action(const char *dev_name, bool fail)
 {
-	mpg_dev *dev;
-	int r = mpg_get_device(ctx_, dev_name, &dev);
+	mpg_dev *dev = nullptr;
+	unsigned int devt = 0;
+	bool by_devt = since(MP_IFACE_6_12);
+	int r = by_devt ? mpg_devt_from_path(dev_name, &devt)
+			: mpg_get_device(ctx_, dev_name, &dev);
 
 	if (r) {
 		mpg_log(MP_LOG_WARN, "message: error getting device %s", dev_name);
@@ -81,7 +86,7 @@ int Multipath::path_action(const char *dev_name, bool fail)
 		for (unsigned int i = 0; i < groups_[g].nr_paths; i++) {
 			Path &path = groups_[g].paths[i];
 
-			if (path.dev != dev)
+			if (by_devt ? mpg_dev_devt(path.dev) != devt : path.dev != dev)
 				continue;
 			if (fail) {
 				fail_path(path);
@@ -91,7 +96,8 @@ int Multipath::path_action(const char *dev_name, bool fail)
 			}
 		}
 	}
-	mpg_put_device(ctx_, dev);
+	if (dev)
+		mpg_put_device(ctx_, dev);
 	return r;
 }
 
@@ -109,16 +115,20 @@ int Multipath::group_action(const char *num_str, int action)
 		PathGroup &pg = groups_[num - 1];
 
 		if (action != kSwitch) {
-			bypass_group(pg, action == kDisable);
+			bypass_group(pg, action == kDisable, true);
 			return 0;
 		}
 		LockGuard guard(lock_);
 
 		for (unsigned int i = 0; i < nr_groups_; i++)
 			groups_[i].bypassed = false;
-		if (current_pg_.read() != &pg)
-			current_path_.set(guard, nullptr);
-		current_pg_.set(guard, nullptr);
+		if (probing_) {
+			switch_held_ = true;
+		} else {
+			if (current_pg_.read() != &pg)
+				current_path_.set(guard, nullptr);
+			current_pg_.set(guard, nullptr);
+		}
 		next_pg_.set(guard, &pg);
 	}
 	mpg_table_event(ctx_);

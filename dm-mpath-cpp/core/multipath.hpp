@@ -99,6 +99,11 @@ public:
 	void pg_init_done(Path &path, int result) MP_EXCLUDES(lock_);
 	bool pg_init_idle() const { return !pg_init_in_progress_.read(); }
 	void flush_pg_init() MP_EXCLUDES(lock_);
+	// DM_MPATH_PROBE_PATHS (probe.cpp); the glue runs one probe at a time.
+	bool probe_start(bool waited, bool suspended) MP_EXCLUDES(lock_);
+	mpg_dev *probe_next(unsigned int *pos, Path **path) MP_EXCLUDES(lock_);
+	void probe_failed(Path &path) MP_EXCLUDES(lock_) { fail_path(path); }
+	int probe_end(bool started, int r) MP_EXCLUDES(lock_);
 
 	template <typename Unit>
 	int map(Unit &unit, mpath_io &io) MP_EXCLUDES(lock_);
@@ -109,9 +114,12 @@ public:
 	mpg_ctx *ctx() const { return ctx_; }
 
 private:
-	Multipath(mpg_ctx *ctx, bool bio_only)
-	    : ctx_(ctx), bio_only_(bio_only), bio_mode_(bio_only), lock_(ctx)
+	Multipath(mpg_ctx *ctx, mpath_interface iface, bool bio_only)
+	    : ctx_(ctx), iface_(iface), bio_only_(bio_only), bio_mode_(bio_only), lock_(ctx)
 	{}
+
+	// What the kernels' dm-multipath do differently (mpath_interface).
+	bool since(mpath_interface iface) const { return iface_ >= iface; }
 
 	// Table load (table.cpp): the target is not yet visible to any other
 	// context, so it sets fields without the lock.
@@ -134,7 +142,9 @@ private:
 	void fail_path(const Locked &, Path &path) MP_REQUIRES(lock_);
 	void fail_path(Path &path) MP_EXCLUDES(lock_); // takes the lock
 	int reinstate_path(Path &path) MP_EXCLUDES(lock_);
-	void bypass_group(PathGroup &pg, bool bypassed) MP_EXCLUDES(lock_);
+	// by_message: a probe may hold the switch back (pg_init's may not).
+	void bypass_group(PathGroup &pg, bool bypassed, bool by_message) MP_EXCLUDES(lock_);
+	void drop_current_group(const Locked &, bool may_wait) MP_REQUIRES(lock_);
 	void set_queue_if_no_path(bool queue, bool save_old) MP_EXCLUDES(lock_);
 	void arm_nopath_timer(const Locked &) MP_REQUIRES(lock_);
 
@@ -154,11 +164,12 @@ private:
 
 	// ---- Configuration: set by the table load, constant after.
 	mpg_ctx *ctx_;
+	mpath_interface iface_;
 	PathGroup *groups_ = nullptr;
 	unsigned int nr_groups_ = 0;
 	bool bio_only_; // the bio_multipath target
 	bool bio_mode_;
-	bool retain_attached_hw_handler_ = false;
+	bool retain_attached_hw_handler_ = false; // before 7.2's interface
 	unsigned int pg_init_retries_ = 0;
 	unsigned int pg_init_delay_msecs_ = kPgInitDelayDefault;
 	// Hardware handler (scsi_dh).
@@ -193,6 +204,13 @@ private:
 	Lockless<unsigned long> io_tick_;
 	// Echoed in the table text only if a table or a message set it.
 	bool io_timeout_in_table_ MP_GUARDED_BY(lock_) = false;
+
+	// ---- DM_MPATH_PROBE_PATHS (7.2's interface): while a probe runs, a
+	// group switch by message waits for its end (mainline's
+	// MPATHF_DELAY_PG_SWITCH and MPATHF_NEED_PG_SWITCH).
+	bool probing_ MP_GUARDED_BY(lock_) = false;
+	bool switch_held_ MP_GUARDED_BY(lock_) = false;
+	PathGroup *probed_pg_ MP_GUARDED_BY(lock_) = nullptr; // the last probe's group
 };
 
 // The glue's opaque handle is the core object itself.

@@ -85,7 +85,7 @@ void Multipath::pg_init_done(Path &path, int result)
 		break;
 	case MP_DH_DEV_TEMP_BUSY:
 		// The controller is busy (firmware upgrade?): try another group.
-		bypass_group(pg, true);
+		bypass_group(pg, true, false);
 		break;
 	case MP_DH_RETRY:
 		delay_retry = true;

@@ -21,7 +21,8 @@ Path *Multipath::choose_path_fast(unsigned int nr_bytes)
 
 // Group choice follows mainline: a pending switch_group first, then the
 // current group while it has a usable path, then every enabled group in
-// order, and the bypassed (disabled) ones only as a last resort.
+// order, and the bypassed (disabled) ones only as a last resort.  7.2 tries
+// the current group before the pending switch (which a probe may delay).
 Path *Multipath::choose_path(const Locked &held, unsigned int nr_bytes)
 {
 	PathGroup *pg;
@@ -30,6 +31,13 @@ Path *Multipath::choose_path(const Locked &held, unsigned int nr_bytes)
 	if (!nr_valid_paths_.read()) {
 		queue_io_.set(held, false);
 		goto failed;
+	}
+
+	pg = current_pg_.read();
+	if (pg && since(MP_IFACE_7_2)) {
+		path = choose_in_group(held, *pg, nr_bytes);
+		if (path)
+			return path;
 	}
 
 	pg = next_pg_.read();
@@ -41,7 +49,7 @@ Path *Multipath::choose_path(const Locked &held, unsigned int nr_bytes)
 	}
 
 	pg = current_pg_.read();
-	if (pg) {
+	if (pg && !since(MP_IFACE_7_2)) {
 		path = choose_in_group(held, *pg, nr_bytes);
 		if (path)
 			return path;

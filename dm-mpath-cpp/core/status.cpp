@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 //
 // `dmsetup table` and `dmsetup status` text (and the IMA measurement), byte
-// for byte as Linux 6.1's multipath target prints them.
+// for byte as the kernel's multipath target prints them.
 #include "multipath.hpp"
 
 namespace mpath {
@@ -70,7 +70,10 @@ void Multipath::status(mpath_status_type type, const char *target_name, const ch
 	else
 		emit("0 ");
 
-	if (next_pg_.read())
+	// 7.2 names the group in use first, then a pending switch.
+	if (since(MP_IFACE_7_2) && current_pg_.read())
+		pg_num = current_pg_.read()->num;
+	else if (next_pg_.read())
 		pg_num = next_pg_.read()->num;
 	else if (current_pg_.read())
 		pg_num = current_pg_.read()->num;

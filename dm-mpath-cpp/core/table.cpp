@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 //
-// The constructor and destructor: the table grammar, word for word as Linux
-// 6.1's multipath target reads it, with its error strings and limits.
+// The constructor and destructor: the table grammar, word for word as the
+// kernel's multipath target reads it, with its error strings and limits.
 #include "multipath.hpp"
 
 namespace mpath {
@@ -41,7 +41,9 @@ int Multipath::parse_features(ArgSet &as, const char **error)
 		if (word_is(name, "queue_if_no_path")) {
 			queue_if_no_path_ = true;
 		} else if (word_is(name, "retain_attached_hw_handler")) {
-			retain_attached_hw_handler_ = true;
+			// 7.2 always adopts an attached handler: the word stays valid.
+			if (!since(MP_IFACE_7_2))
+				retain_attached_hw_handler_ = true;
 		} else if (word_is(name, "pg_init_retries") && argc >= 1) {
 			argc--;
 			if (!as.read(kRetries, &pg_init_retries_, error))
@@ -79,7 +81,7 @@ int Multipath::parse_features(ArgSet &as, const char **error)
 
 	if (bio_only_) {
 		// No scsi_dh management: it keeps the handler attached.
-		retain_attached_hw_handler_ = true;
+		retain_attached_hw_handler_ = !since(MP_IFACE_7_2);
 		if (queue_mode_set && !want_bio) {
 			*error = "bio_multipath is bio-based only: use target multipath for "
 				 "queue_mode rq";
@@ -89,7 +91,7 @@ int Multipath::parse_features(ArgSet &as, const char **error)
 	}
 	bio_mode_ = want_bio;
 	// Bio mode has no scsi_dh management; it keeps what is attached.
-	if (bio_mode_)
+	if (bio_mode_ && !since(MP_IFACE_7_2))
 		retain_attached_hw_handler_ = true;
 	return 0;
 }
@@ -135,12 +137,26 @@ int Multipath::parse_hw_handler(ArgSet &as, const char **error)
 }
 
 // A path of a SCSI device: attach the table's handler, or adopt the one
-// already attached when the table says to retain it (bio mode always does).
+// already attached when the table says to retain it (bio mode always does;
+// 7.2 always adopts it).
 int Multipath::setup_handler(Path &path, const char **error)
 {
-	char *attached = mpg_dh_attached_name(path.dev);
-	int r = 0;
+	char *attached = nullptr;
+	int r = mpg_dh_attached_name(path.dev, &attached);
 
+	if (r && since(MP_IFACE_7_2)) {
+		if (r != -kENODEV) {
+			*error = "error allocating handler name";
+			return r;
+		}
+		// Not SCSI: the map goes on without a handler.
+		if (hw_handler_) {
+			mpg_log(MP_LOG_ERR, "hardware handlers are only allowed for SCSI devices");
+			mpg_free(hw_handler_);
+			hw_handler_ = nullptr;
+		}
+	}
+	r = 0;
 	if (!attached && !hw_handler_)
 		return 0;
 
@@ -151,7 +167,7 @@ int Multipath::setup_handler(Path &path, const char **error)
 		return -kENOMEM;
 	}
 
-	bool retain = retain_attached_hw_handler_;
+	bool retain = retain_attached_hw_handler_ || since(MP_IFACE_7_2);
 
 	for (;;) {
 		if (retain && attached) {
@@ -168,7 +184,7 @@ int Multipath::setup_handler(Path &path, const char **error)
 		if (!hw_handler_)
 			break;
 		r = mpg_dh_attach(path.dev, hw_handler_);
-		if (r == -kEBUSY && !retain) {
+		if (r == -kEBUSY && !retain && !since(MP_IFACE_7_2)) {
 			retain = true; // another handler is attached: keep it
 			continue;
 		}
@@ -312,7 +328,7 @@ int Multipath::create(mpc_create_args *args, ArgSet as, Multipath **out)
 	static constexpr ArgSpec kGroups = {0, 1024, "invalid number of priority groups"};
 	static constexpr ArgSpec kInitial = {0, 1024, "invalid initial priority group number"};
 	const char **error = &args->error;
-	Multipath *m = new Multipath(args->ctx, args->bio_only);
+	Multipath *m = new Multipath(args->ctx, args->iface, args->bio_only);
 	unsigned int next_pg_num, count = 0;
 	int r;
 

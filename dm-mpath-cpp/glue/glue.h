@@ -30,6 +30,7 @@ struct mpg_ctx {
 	struct work_struct kick_work;	/* re-maps parked_bios */
 	struct work_struct event_work;	/* dm_table_event() needs process context */
 	struct mutex message_lock;	/* serialises messages */
+	struct mutex probe_lock;	/* one DM_MPATH_PROBE_PATHS at a time */
 	struct timer_list nopath_timer;	/* queue_if_no_path_timeout_secs */
 	struct timer_list io_timer;	/* io timeout check, every io_period_ms */
 	unsigned int io_period_ms;

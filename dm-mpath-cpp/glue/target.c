@@ -5,7 +5,8 @@
  * callback into one call of the core (mpath_seam.h).
  *
  *   multipath      request-based (blk-mq clones), or bio-based with the
- *                  feature "queue_mode bio"; a drop-in for Linux 6.1's target
+ *                  feature "queue_mode bio"; a drop-in for the target of
+ *                  the kernel it is built for (6.1, 6.12, 7.2: compat.h)
  *   bio_multipath  bio-based only; may appear several times in one table
  */
 #include <linux/blk-mq.h>
@@ -24,6 +25,7 @@ static int mp_ctr_common(struct dm_target *ti, unsigned int argc, char **argv,
 			 bool bio_only)
 {
 	struct mpc_create_args args = {
+		.iface = MP_KERNEL_IFACE,
 		.bio_only = bio_only,
 		.io_timeout_ms = READ_ONCE(io_timeout_msecs),
 	};
@@ -44,6 +46,7 @@ static int mp_ctr_common(struct dm_target *ti, unsigned int argc, char **argv,
 		/* Without a reason of ours, dm core's "Unknown error" stays. */
 		if (args.error)
 			ti->error = (char *)args.error;
+		mutex_destroy(&ctx->probe_lock);
 		mutex_destroy(&ctx->message_lock);
 		kfree(ctx);
 		return r;
@@ -83,6 +86,7 @@ static void mp_dtr(struct dm_target *ti)
 	/* dm core suspended the device first: nothing may still be parked. */
 	WARN_ON(!bio_list_empty(&ctx->parked_bios));
 	mpc_destroy(ctx->core);
+	mutex_destroy(&ctx->probe_lock);
 	mutex_destroy(&ctx->message_lock);
 	kfree(ctx);
 }
@@ -212,11 +216,70 @@ static int mp_message(struct dm_target *ti, unsigned int argc, char **argv,
 	return r;
 }
 
-static int mp_prepare_ioctl(struct dm_target *ti, struct block_device **bdev)
+/* Reads the first logical block of a path: its status, or an error. */
+static int probe_read(struct block_device *bdev, blk_status_t *status)
+{
+	unsigned int size = bdev_logical_block_size(bdev);
+	struct page *page;
+	struct bio *bio;
+
+	if (WARN_ON_ONCE(size > PAGE_SIZE))
+		return -EINVAL;
+	page = alloc_page(GFP_KERNEL);
+	if (!page)
+		return -ENOMEM;
+	bio = bio_alloc(bdev, 1, REQ_OP_READ, GFP_KERNEL);
+	if (!bio) {
+		__free_page(page);
+		return -ENOMEM;
+	}
+	bio->bi_iter.bi_sector = 0;
+	__bio_add_page(bio, page, size, 0);
+	submit_bio_wait(bio);
+	*status = bio->bi_status;
+	bio_put(bio);
+	__free_page(page);
+	return 0;
+}
+
+/* DM_MPATH_PROBE_PATHS: the core chooses the paths, this reads them. */
+static int probe_paths(struct dm_target *ti)
+{
+	struct mpg_ctx *ctx = ti->private;
+	bool waited = !mutex_trylock(&ctx->probe_lock);
+	struct mpc_path *path;
+	struct mpg_dev *dev;
+	unsigned int pos = 0;
+	blk_status_t status;
+	int started, r = 0;
+
+	if (waited)
+		mutex_lock(&ctx->probe_lock);
+	started = mpc_probe_start(ctx->core, waited, dm_suspended(ti));
+	while (started && !r && !dm_suspended(ti) &&
+	       (dev = mpc_probe_next(ctx->core, &pos, &path))) {
+		r = probe_read(((struct dm_dev *)dev)->bdev, &status);
+		if (!r && status && blk_path_error(status))
+			mpc_probe_path_failed(ctx->core, path);
+	}
+	r = mpc_probe_end(ctx->core, started, r);
+	mutex_unlock(&ctx->probe_lock);
+	return r;
+}
+
+int mp_prepare_ioctl(struct dm_target *ti, struct block_device **bdev,
+		     const struct mp_ioctl *ioc)
 {
 	struct mpg_ctx *ctx = ti->private;
 	struct mpg_dev *dev;
-	int r = mpc_ioctl_device(ctx->core, &dev);
+	int r;
+
+	/* The device-mapper commands are the target's own (7.2's interface). */
+	if (ioc->forward && _IOC_TYPE(ioc->cmd) == DM_IOCTL) {
+		*ioc->forward = false;
+		return ioc->cmd == MP_PROBE_PATHS ? probe_paths(ti) : -ENOTTY;
+	}
+	r = mpc_ioctl_device(ctx->core, &dev);
 
 	if (r)
 		return r;
@@ -249,9 +312,9 @@ static int mp_iterate_devices(struct dm_target *ti, iterate_devices_callout_fn f
 
 static struct target_type multipath_target = {
 	.name = "multipath",
-	.version = { 1, 14, 0 },
+	.version = MP_TARGET_VERSION,
 	.features = DM_TARGET_SINGLETON | DM_TARGET_IMMUTABLE |
-		    DM_TARGET_PASSES_INTEGRITY,
+		    DM_TARGET_PASSES_INTEGRITY | MP_TARGET_ATOMIC_WRITES,
 	.module = THIS_MODULE,
 	.ctr = mp_ctr,
 	.dtr = mp_dtr,
@@ -265,7 +328,7 @@ static struct target_type multipath_target = {
 	.resume = mp_resume,
 	.status = mp_status,
 	.message = mp_message,
-	.prepare_ioctl = mp_prepare_ioctl,
+	.prepare_ioctl = mp_prepare_ioctl_hook,
 	.iterate_devices = mp_iterate_devices,
 	.busy = mp_busy,
 };
@@ -273,7 +336,7 @@ static struct target_type multipath_target = {
 static struct target_type bio_multipath_target = {
 	.name = "bio_multipath",
 	.version = { 1, 0, 0 },
-	.features = DM_TARGET_PASSES_INTEGRITY,
+	.features = DM_TARGET_PASSES_INTEGRITY | MP_TARGET_ATOMIC_WRITES,
 	.module = THIS_MODULE,
 	.ctr = bio_mp_ctr,
 	.dtr = mp_dtr,
@@ -284,7 +347,7 @@ static struct target_type bio_multipath_target = {
 	.resume = mp_resume,
 	.status = mp_status,
 	.message = mp_message,
-	.prepare_ioctl = mp_prepare_ioctl,
+	.prepare_ioctl = mp_prepare_ioctl_hook,
 	.iterate_devices = mp_iterate_devices,
 };
 

@@ -98,6 +98,21 @@ const char *mpg_dev_name(const struct mpg_dev *dev)
 	return ((const struct dm_dev *)dev)->name;
 }
 
+int mpg_devt_from_path(const char *path, unsigned int *devt)
+{
+	dev_t d;
+	int r = mp_devt_from_path(path, &d);
+
+	if (!r)
+		*devt = d;
+	return r;
+}
+
+unsigned int mpg_dev_devt(const struct mpg_dev *dev)
+{
+	return ((const struct dm_dev *)dev)->bdev->bd_dev;
+}
+
 static struct request_queue *dev_queue(const struct mpg_dev *dev)
 {
 	return bdev_get_queue(((const struct dm_dev *)dev)->bdev);
@@ -108,16 +123,23 @@ int mpg_dev_busy(const struct mpg_dev *dev)
 	return blk_lld_busy(dev_queue(dev));
 }
 
-char *mpg_dh_attached_name(struct mpg_dev *dev)
+int mpg_dh_attached_name(struct mpg_dev *dev, char **name)
 {
-	return (char *)scsi_dh_attached_handler_name(dev_queue(dev), GFP_KERNEL);
+	/* Before 7.2: NULL also for a non-SCSI device or no memory. */
+	const char *n = scsi_dh_attached_handler_name(dev_queue(dev), GFP_KERNEL);
+
+	if (IS_ERR(n))
+		return PTR_ERR(n);
+	*name = (char *)n;
+	return 0;
 }
 
 int mpg_dh_attach(struct mpg_dev *dev, const char *name)
 {
 	int r = scsi_dh_attach(dev_queue(dev), name);
 
-	if (r == -EBUSY)
+	/* 7.2's target adopts an attached handler before it gets here. */
+	if (r == -EBUSY && MP_KERNEL_IFACE < MP_IFACE_7_2)
 		DMINFO("retaining handler on device %pg", ((struct dm_dev *)dev)->bdev);
 	return r;
 }
@@ -227,12 +249,12 @@ void mpg_nopath_timer_arm(struct mpg_ctx *ctx)
 
 void mpg_nopath_timer_stop(struct mpg_ctx *ctx)
 {
-	del_timer_sync(&ctx->nopath_timer);
+	timer_delete_sync(&ctx->nopath_timer);
 }
 
 static void nopath_timer_fn(struct timer_list *t)
 {
-	struct mpg_ctx *ctx = from_timer(ctx, t, nopath_timer);
+	struct mpg_ctx *ctx = container_of(t, struct mpg_ctx, nopath_timer);
 
 	DMWARN("queue_if_no_path timeout on %s, failing queued IO",
 	       dm_table_device_name(ctx->ti->table));
@@ -247,12 +269,12 @@ void mpg_io_check_start(struct mpg_ctx *ctx, unsigned int period_ms)
 
 void mpg_io_check_stop(struct mpg_ctx *ctx)
 {
-	del_timer_sync(&ctx->io_timer);
+	timer_delete_sync(&ctx->io_timer);
 }
 
 static void io_timer_fn(struct timer_list *t)
 {
-	struct mpg_ctx *ctx = from_timer(ctx, t, io_timer);
+	struct mpg_ctx *ctx = container_of(t, struct mpg_ctx, io_timer);
 
 	if (mpc_io_check(ctx->core))
 		mod_timer(&ctx->io_timer, jiffies + msecs_to_jiffies(READ_ONCE(ctx->io_period_ms)));
@@ -390,6 +412,7 @@ void mp_ctx_init(struct mpg_ctx *ctx, struct dm_target *ti)
 	INIT_WORK(&ctx->kick_work, kick_work_fn);
 	INIT_WORK(&ctx->event_work, event_work_fn);
 	mutex_init(&ctx->message_lock);
+	mutex_init(&ctx->probe_lock);
 	timer_setup(&ctx->nopath_timer, nopath_timer_fn, 0);
 	timer_setup(&ctx->io_timer, io_timer_fn, 0);
 	init_waitqueue_head(&ctx->pg_init_wait);
@@ -397,8 +420,8 @@ void mp_ctx_init(struct mpg_ctx *ctx, struct dm_target *ti)
 
 void mp_ctx_stop_timers(struct mpg_ctx *ctx)
 {
-	del_timer_sync(&ctx->nopath_timer);
-	del_timer_sync(&ctx->io_timer);
+	timer_delete_sync(&ctx->nopath_timer);
+	timer_delete_sync(&ctx->io_timer);
 }
 
 void mp_ctx_flush_work(struct mpg_ctx *ctx)
@@ -409,7 +432,7 @@ void mp_ctx_flush_work(struct mpg_ctx *ctx)
 
 int mp_workqueues_init(void)
 {
-	kick_wq = alloc_workqueue("kmpath_cppd", WQ_MEM_RECLAIM, 0);
+	kick_wq = alloc_workqueue("kmpath_cppd", WQ_MEM_RECLAIM | MP_WQ_PERCPU, 0);
 	if (!kick_wq)
 		return -ENOMEM;
 	handler_wq = alloc_ordered_workqueue("kmpath_cpp_handlerd", WQ_MEM_RECLAIM);

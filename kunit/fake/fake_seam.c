@@ -90,8 +90,22 @@ void mpg_unlock(struct mpg_ctx *ctx, unsigned long flags)
 
 /* ---- the world's devices ---- */
 
+/* The kernel the fake behaves like, where kernels differ. */
+static enum mpath_interface world_iface;
+
+void fake_set_kernel(enum mpath_interface iface)
+{
+	world_iface = iface;
+}
+
+enum mpath_interface fake_kernel(void)
+{
+	return world_iface;
+}
+
 void fake_world_reset(void)
 {
+	world_iface = MP_IFACE_6_1;
 	memset(devs, 0, sizeof(devs));
 	nr_devs = 0;
 	fail_nth = alloc_count = 0;
@@ -220,6 +234,32 @@ const char *mpg_dev_name(const struct mpg_dev *dev)
 	return dev->name;
 }
 
+/*
+ * Like dm_devt_from_path(): "major:minor" (-EOVERFLOW past dev_t), and no
+ * block device paths here (lookup_bdev()'s -ENOENT).  Opens nothing.
+ */
+int mpg_devt_from_path(const char *path, unsigned int *devt)
+{
+	unsigned int major, minor;
+
+	fake_might_sleep("mpg_devt_from_path");
+	if (!parse_devnum(path, &major, &minor))
+		return -ENOENT;
+	if (major >= 4096 || minor >= (1U << 20))
+		return -EOVERFLOW;
+	*devt = major << 20 | minor;
+	return 0;
+}
+
+unsigned int mpg_dev_devt(const struct mpg_dev *dev)
+{
+	unsigned int major, minor;
+
+	if (!parse_devnum(dev->name, &major, &minor))
+		fake_breach("device %s has no number", dev->name);
+	return major << 20 | minor;
+}
+
 int mpg_dev_busy(const struct mpg_dev *dev)
 {
 	return dev->busy;
@@ -227,16 +267,22 @@ int mpg_dev_busy(const struct mpg_dev *dev)
 
 /* ---- scsi_dh ---- */
 
-char *mpg_dh_attached_name(struct mpg_dev *dev)
+/* Before 7.2 scsi_dh answers NULL for a non-SCSI device and for no memory. */
+int mpg_dh_attached_name(struct mpg_dev *dev, char **name)
 {
-	char *name;
+	int errors = world_iface >= MP_IFACE_7_2;
 
-	if (!fake_alloc_ok("mpg_dh_attached_name") || !dev->dh_name[0])
-		return NULL;
+	*name = NULL;
+	if (!dev->scsi)
+		return errors ? -ENODEV : 0;
+	if (!fake_alloc_ok("mpg_dh_attached_name"))
+		return errors ? -ENOMEM : 0;
+	if (!dev->dh_name[0])
+		return 0;
 	/* The core frees it with mpg_free(), as the glue's kstrdup(). */
-	name = fake_strdup(dev->dh_name);
-	fake_count_alloc(name, 1);
-	return name;
+	*name = fake_strdup(dev->dh_name);
+	fake_count_alloc(*name, 1);
+	return 0;
 }
 
 static int known_handler(const char *name)

@@ -111,7 +111,11 @@ struct mpg_ctx {
 };
 
 /* ---- the world ---- */
+/* Forgets every device; the fake then behaves like 6.1's kernel. */
 void fake_world_reset(void);
+/* Which kernel's behaviour the fake follows where kernels differ (scsi_dh). */
+void fake_set_kernel(enum mpath_interface iface);
+enum mpath_interface fake_kernel(void);
 /* The slot-th device created since the reset (NULL if none). */
 struct mpg_dev *fake_dev(unsigned int slot);
 /* Looks a device up by name without taking a reference (NULL if none). */

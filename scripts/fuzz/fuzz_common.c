@@ -6,6 +6,7 @@
 #include "fuzz_common.h"
 
 unsigned int fz_module_io_timeout;
+enum mpath_interface fz_iface = MP_IFACE_6_1;
 
 static int k_isspace(unsigned char c)
 {
@@ -69,6 +70,8 @@ int fz_create(struct fz_target *t, const char *table, int bio_only)
 	argc = fz_split_args(copy, &argv);
 	memset(&args, 0, sizeof(args));
 	args.ctx = &t->ctx;
+	args.iface = fz_iface;
+	fake_set_kernel(fz_iface);
 	args.bio_only = bio_only;
 	args.io_timeout_ms = fz_module_io_timeout;
 	fake_set_constructing(1);

@@ -23,6 +23,8 @@ struct fz_target {
 
 /* The module parameter io_timeout_msecs the constructor gets. */
 extern unsigned int fz_module_io_timeout;
+/* The kernel whose dm-multipath the targets follow (and the fake with them). */
+extern enum mpath_interface fz_iface;
 
 /* The constructor as glue/target.c calls it; 0 or its error.  A refusal must
  * leave no device reference and no activation behind. */

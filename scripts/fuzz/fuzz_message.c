@@ -36,6 +36,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		line++;
 	}
 	ug_world_reset();
+	/* The kernel whose messages apply, chosen by the input. */
+	for (size_t i = 0; i < size; i++)
+		n += data[i];
+	fz_iface = (enum mpath_interface)(n % (MP_IFACE_7_2 + 1));
+	n = 0;
 	if (fz_create(&t, line, bio_only)) {
 		free(text);
 		return 0;

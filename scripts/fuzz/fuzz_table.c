@@ -109,6 +109,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		seed = seed * 31 + data[i];
 	/* The module parameter: off, set, or out of range (then off). */
 	fz_module_io_timeout = seed % 3 == 0 ? 0 : seed % 3 == 1 ? 100 : 600001;
+	fz_iface = (enum mpath_interface)(seed / 3 % (MP_IFACE_7_2 + 1));
 	one_target(text, 0, seed);
 	one_target(text, 1, seed);
 	free(text);

@@ -28,6 +28,7 @@ enum : int {
 	kEIO = 5,
 	kENOMEM = 12,
 	kEBUSY = 16,
+	kENODEV = 19,
 	kEINVAL = 22,
 	kENOTCONN = 107,
 };
