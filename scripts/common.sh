@@ -64,6 +64,19 @@ suite_download() {
 	(cd "$dir" && apt-get "${opts[@]}" download "$@" >&2)
 }
 
+# The same for a source package (apt-get source --download-only).
+#   suite_download_source SUITE DIR PACKAGE
+suite_download_source() {
+	local suite=$1 dir=$2 state=$CACHE/apt-$1-src
+	mkdir -p "$state/lists/partial" "$dir"
+	echo "deb-src http://deb.debian.org/debian $suite main" > "$state/sources.list"
+	local opts=(-q -o Dir::Etc::SourceList="$state/sources.list"
+		-o Dir::Etc::SourceParts=/dev/null -o Dir::State::Lists="$state/lists"
+		-o APT::Sandbox::User=root)
+	apt-get "${opts[@]}" update >&2 || return 1
+	(cd "$dir" && apt-get "${opts[@]}" source --download-only "$3" >&2)
+}
+
 # The source tarball of a supported kernel: Debian 12 packages 6.1 and 6.12
 # (scripts/deps.sh installs them); 7.2 comes from sid, unpacked in the cache.
 kernel_source_tarball() {

@@ -4,9 +4,19 @@
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
+# The newest package whose whole name matches REGEX (Debian 12's 6.12
+# headers carry the ABI in the name).
+newest_package() {
+	apt-cache pkgnames | grep -E "^$1\$" | sort -V | tail -n1
+}
+
+headers_6_12=$(newest_package 'linux-headers-6\.12\.[0-9]+\+deb12-amd64')
+headers_6_12=${headers_6_12:-linux-headers-6.12.117+deb12-amd64}
+
 packages=(
 	build-essential g++ make bc flex bison libelf-dev libssl-dev rsync
 	linux-source-6.1 linux-headers-amd64 sparse
+	linux-source-6.12 "$headers_6_12"
 	busybox-static kmod dmsetup fio cpio gzip xz-utils util-linux
 	qemu-system-x86 sg3-utils strace
 	clang-14 libclang-rt-14-dev

@@ -55,7 +55,7 @@
 # Output: TAP through lib.sh, one line per case: ok when identical, not ok
 # with the unified diff (--- stock, +++ ours) when not, or ok with
 # "# documented difference: REASON" when the case is listed in
-# scripts/diff/known-differences.
+# scripts/diff/known-differences (or known-differences-<kernel major.minor>).
 . "$(dirname "$0")/lib.sh"
 ko=${1:?usage: differential.sh OUR.ko|stock}
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -143,11 +143,13 @@ fi
 mkdir "$work/cmp"
 "${engine[@]}" compare "$work/first" "$work/second" "$work/cmp" stock "$second" ||
 	{ t_fail "compare transcripts"; t_done; exit 1; }
+# Every kernel's list, then this kernel's own (known-differences-6.12...).
 declare -A known=()
+kv=$(uname -r | grep -Eo '^[0-9]+\.[0-9]+')
 while read -r name reason; do
 	case $name in ''|'#'*) continue ;; esac
 	known[$name]=${reason:-listed}
-done < "$diffdir/known-differences"
+done < <(cat "$diffdir/known-differences" "$diffdir/known-differences-$kv" 2>/dev/null)
 same=0 total=0 documented=0
 while read -r verdict name file; do
 	total=$((total + 1))

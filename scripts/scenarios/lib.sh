@@ -179,6 +179,14 @@ path_state() {
 		END { exit !found }' || { echo "path $p not in status of $map: $st" >&2; return 1; }
 }
 
+# kernel_at_least MAJOR.MINOR: the running kernel is that version or later
+# (which kernel's dm-multipath the module and the stock target follow).
+kernel_at_least() {
+	local want=${1:?usage: kernel_at_least MAJOR.MINOR} have
+	have=$(uname -r | grep -Eo '^[0-9]+\.[0-9]+')
+	[ "$(printf '%s\n%s\n' "$want" "$have" | sort -V | head -n1)" = "$want" ]
+}
+
 # t_refused NAME CMD [ARG...]: ok if CMD fails (bad input must be refused).
 t_refused() { _t_expect fail "$@"; }
 
@@ -192,7 +200,9 @@ mode_features() {
 	case $1 in
 	rq)		target=multipath ;;
 	bio)		target=multipath; ctr+=(queue_mode bio)
-			out+=(retain_attached_hw_handler queue_mode bio) ;;
+			# Before 7.2 bio mode implies retain_attached_hw_handler.
+			kernel_at_least 7.2 || out+=(retain_attached_hw_handler)
+			out+=(queue_mode bio) ;;
 	biotarget)	target=bio_multipath ;;
 	*)		echo "unknown mode $1" >&2; return 1 ;;
 	esac
