@@ -31,7 +31,7 @@ mpg_dev *Multipath::probe_next(unsigned int *pos, Path **path)
 	LockGuard guard(lock_);
 	PathGroup *pg = probed_pg_;
 
-	while (pg == current_pg_.read() && *pos < pg->nr_paths) {
+	while (pg && pg == current_pg_.read() && *pos < pg->nr_paths) {
 		Path &p = pg->paths[(*pos)++];
 
 		if (p.active.read()) {

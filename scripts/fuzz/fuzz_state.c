@@ -4,7 +4,9 @@
  * '!' makes it a bio_multipath target), then operations of two bytes each
  * (opcode, argument): path and group messages, I/O started (map), ended
  * (success, path error, other error), released or re-dispatched, pg_init
- * work and handler answers, suspend/resume, timers, clock and CPU changes.
+ * work and handler answers, suspend/resume, timers, clock and CPU changes,
+ * and (7.2's interface, chosen by the table's length) the steps of a
+ * DM_MPATH_PROBE_PATHS probe among all of these.
  * dm core and the glue are modelled as glue/target.c and dm-rq/dm-bio use the
  * core: which I/O may be mapped when, what happens to parked, requeued and
  * pushed-back I/O.
@@ -52,6 +54,8 @@ struct run {
 	enum phase phase;
 	int bio;
 	unsigned int done;
+	int probing;		/* between mpc_probe_start() and mpc_probe_end() */
+	unsigned int probe_pos;
 };
 
 static const unsigned char statuses[] = {
@@ -212,10 +216,11 @@ static void map_io(struct run *r, struct hio *h)
 						ug_bug("mapped to disabled group %u while group %u "
 						       "is usable", g + 1, o + 1);
 			}
-		} else if (before.next_group < 0 && !before.queue_io &&
+		} else if ((before.next_group < 0 || fz_iface >= MP_IFACE_7_2) && !before.queue_io &&
 			   !before.pg_init_required &&
 			   after.paths[p].group != (unsigned int)before.current_group &&
 			   group_usable(&before, before.current_group)) {
+			/* 7.2 also before a pending switch (one a probe holds back). */
 			ug_bug("left group %d that still has a usable path", before.current_group + 1);
 		}
 		/* queue-length: a path with the fewest I/Os in flight. */
@@ -449,6 +454,8 @@ static void dispatch(struct run *r, unsigned int which)
 
 /* multipathd's reload: a new table from the map's own text, loaded while
  * the old one is suspended with noflush; held I/O goes to the new one. */
+static void probe_step(struct run *r, unsigned char arg);
+
 static void reload(struct run *r)
 {
 	struct fz_target *nt;
@@ -456,6 +463,9 @@ static void reload(struct run *r)
 
 	if (r->phase != RUNNING || !fz_text_round_trips(r->t))
 		return;
+	/* The probe's ioctl holds the live table: the swap waits for it. */
+	while (r->probing)
+		probe_step(r, 0);
 	presuspend(r, 1);
 	postsuspend(r);
 	if (r->phase != SUSPENDED) {
@@ -501,12 +511,68 @@ static int count_dev(struct mpg_dev *dev, void *data)
 	return 0;
 }
 
+/* The probe's answer: -ENOTCONN exactly when no usable path is left. */
+static void check_probe_result(struct run *r, int ret)
+{
+	struct insp_state st;
+
+	insp_snapshot(r->t->core, &st);
+	if (ret != (st.nr_valid_paths ? 0 : -ENOTCONN))
+		ug_bug("probe answered %d with %u usable paths", ret, st.nr_valid_paths);
+	insp_free(&st);
+}
+
+/*
+ * One step of a probe as the glue runs it: start (arg bit 0: it waited for
+ * another), then one path read per step (bit 1: a path error), then end.
+ */
+static void probe_step(struct run *r, unsigned char arg)
+{
+	struct mpc_path *path;
+	struct mpg_dev *dev;
+
+	if (fz_iface < MP_IFACE_7_2)
+		return;
+	if (!r->probing) {
+		if (mpc_probe_start(r->t->core, arg & 1, r->phase != RUNNING)) {
+			r->probing = 1;
+			r->probe_pos = 0;
+		} else {
+			check_probe_result(r, mpc_probe_end(r->t->core, 0, 0));
+		}
+		return;
+	}
+	dev = mpc_probe_next(r->t->core, &r->probe_pos, &path);
+	if (dev) {
+		struct insp_state st;
+		int ok = 0;
+
+		insp_snapshot(r->t->core, &st);
+		for (unsigned int p = 0; p < st.nr_paths; p++)
+			ok |= st.paths[p].dev == dev && st.paths[p].active;
+		insp_free(&st);
+		if (!ok)
+			ug_bug("probe handed out a path that is not usable");
+		if (arg & 2)
+			mpc_probe_path_failed(r->t->core, path);
+		return;
+	}
+	r->probing = 0;
+	check_probe_result(r, mpc_probe_end(r->t->core, 1, 0));
+}
+
 static void op(struct run *r, unsigned char code, unsigned char arg)
 {
 	struct mpg_ctx *ctx = &r->t->ctx;
 	struct hio *h;
 	struct mpg_dev *dev;
 
+	/* The top opcodes drive the probe; the others keep their meaning. */
+	if (code >= 252) {
+		probe_step(r, arg);
+		check_all(r);
+		return;
+	}
 	switch (code % 27) {
 	case 0:
 		message(r, "fail_path %s", path_name(r, arg));
@@ -734,6 +800,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ug_world_reset();
 	if (table[0] == '!')
 		bio_only = 1;
+	fz_iface = (enum mpath_interface)(len % (MP_IFACE_7_2 + 1));
 	if (fz_create(r->t, table + bio_only, bio_only)) {
 		free(table);
 		free(r->t);
@@ -744,6 +811,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_all(r);
 	for (const uint8_t *p = (const uint8_t *)nl + 1; p + 1 < data + size; p += 2)
 		op(r, p[0], p[1]);
+	/* A probe still running finishes its reads (no more path errors). */
+	while (r->probing)
+		probe_step(r, 0);
 	drain(r);
 	/* Removal: dm suspends (flush) before the destructor runs. */
 	presuspend(r, 0);
