@@ -20,6 +20,7 @@ packages=(
 	busybox-static kmod dmsetup fio cpio gzip xz-utils util-linux
 	qemu-system-x86 sg3-utils strace
 	clang-14 libclang-rt-14-dev
+	debhelper dh-dkms
 )
 
 missing=()

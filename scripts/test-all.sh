@@ -156,6 +156,28 @@ io_path_check() {	# io_path_check NAME KO
 [ $amd64_ok = 0 ] && io_path_check amd64 "$amd64_ko"
 [ $uml_ok = 0 ] && io_path_check uml "$uml_dir/dm-mpath-cpp.ko"
 
+# The Debian package: dh-dkms puts the sources, dkms.conf and the modprobe
+# alias where DKMS and modprobe look for them.
+deb_check() {
+	local log=$logs/deb.log deb list info
+	if ! deb=$("$TOP/scripts/packaging/make-deb.sh" 2> "$log"); then
+		result fail "Debian package dm-mpath-cpp-dkms builds" "$log"
+		return
+	fi
+	result ok "Debian package dm-mpath-cpp-dkms builds"
+	list=$(dpkg-deb -c "$deb" | awk '{ print $NF }')
+	info=$(dpkg-deb -I "$deb")
+	if grep -qx './usr/src/dm-mpath-cpp-[0-9.]*/dkms.conf' <<< "$list" &&
+	   grep -qx './usr/src/dm-mpath-cpp-[0-9.]*/dm-mpath-cpp/glue/compat.h' <<< "$list" &&
+	   grep -qx './etc/modprobe.d/dm-mpath-cpp.conf' <<< "$list" &&
+	   grep -q '^ Depends: dkms' <<< "$info"; then
+		result ok "the package holds the DKMS sources and the modprobe alias, depends on dkms"
+	else
+		result fail "the package holds the DKMS sources and the modprobe alias, depends on dkms" "$log"
+	fi
+}
+deb_check
+
 phase "fuzzing (the core in userspace: libFuzzer, ASan, UBSan)"
 "$scripts_dir/fuzz.sh" smoke 60 > "$logs/fuzz.log" 2>&1
 count_tap "fuzz smoke" "$logs/fuzz.log" $?
