@@ -308,6 +308,7 @@ for k in "${SUPPORTED_KERNELS[@]:1}"; do
 	fi
 	rm -rf "$CACHE/module-uml-$k" "$CACHE/module-amd64-$k"
 	build "amd64 $k W=1" "amd64-$k" W=1
+	amd64_k_ok=$?
 	if checker=$("$beds/sparse.sh" "$k" 2> "$logs/sparse-$k.log"); then
 		build "amd64 $k sparse (C=2)" "amd64-$k" C=2 CHECK="$checker" &&
 			io_path_check "amd64 $k" "$CACHE/module-amd64-$k/dm-mpath-cpp.ko"
@@ -321,6 +322,19 @@ for k in "${SUPPORTED_KERNELS[@]:1}"; do
 		uml_scenarios "$k" "$kernel_level"
 	else
 		result fail "UML $k scenarios (no UML build)"
+	fi
+	# Debian's own kernel of that version in QEMU: 6.12, Debian 12's
+	# backport.  7.2's (sid) boots and passes the same by hand, but one boot
+	# in three died of an int3 oops in urandom_read_iter under TCG, the
+	# kernel's own text patching when the RNG became ready (README).
+	if [ "$k" = 6.12 ] && [ $amd64_k_ok = 0 ]; then
+		phase "scenarios (Debian's $k kernel, QEMU)"
+		"$beds/qemu-debian.sh" --kernel "$k" --module "$CACHE/module-amd64-$k/dm-mpath-cpp.ko" \
+			--file "$TOP/scripts/scenarios/lib.sh" --file "$TOP/scripts/scenarios/basic.sh" \
+			--file "$TOP/scripts/scenarios/suspend.sh" --file "$TOP/scripts/scenarios/multi.sh" \
+			"$TOP/scripts/scenarios/all-modes.sh" /modules/dm-mpath-cpp.ko \
+			> "$logs/qemu-$k-basic.log" 2>&1
+		count_tap "qemu $k basic" "$logs/qemu-$k-basic.log" $?
 	fi
 done
 

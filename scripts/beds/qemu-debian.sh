@@ -3,9 +3,14 @@
 # the installed linux-headers-amd64 belongs to, so our module is tested with a
 # real distribution kernel.
 #
-#   qemu-debian.sh [--module FILE.ko]... [--file HOSTPATH]... [--stock-multipath]
-#                  [--with-multipath-tools] [--smp-debug-kernel] SCENARIO.sh [ARGS...]
+#   qemu-debian.sh [--kernel VERSION] [--module FILE.ko]... [--file HOSTPATH]...
+#                  [--stock-multipath] [--with-multipath-tools] [--smp-debug-kernel]
+#                  SCENARIO.sh [ARGS...]
 #
+# --kernel VERSION  Debian's kernel of that version instead of Debian 12's
+#                   default (6.1): 6.12 (Debian 12's backport, from its
+#                   security suite) or 7.2 (sid's), the image matching the
+#                   tree scripts/beds/kernel-headers.sh builds against
 # --module FILE.ko  copied to /modules/ in the guest (the scenario insmods it)
 # --file HOSTPATH   file or directory copied to the same absolute path
 # --stock-multipath also put Debian's own dm-multipath and its path selectors
@@ -65,11 +70,13 @@ since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f s", b - a }'; }
 
 modules=()
 files=()
+kernel=6.1
 stock_mpath=0
 with_mpt=0
 smp_kernel=0
 while [ $# -gt 0 ]; do
 	case $1 in
+	--kernel) [ $# -ge 2 ] || usage; kernel=$2; shift 2 ;;
 	--module) [ $# -ge 2 ] || usage; modules+=("$2"); shift 2 ;;
 	--file)   [ $# -ge 2 ] || usage; files+=("$2"); shift 2 ;;
 	--stock-multipath) stock_mpath=1; shift ;;
@@ -100,10 +107,14 @@ for p in busybox cpio "${GUEST_PROGRAMS[@]}"; do
 	command -v "$p" >/dev/null || die "$p missing on the host"
 done
 
-hdr=$(debian_headers_dir) || true
-[ -n "$hdr" ] || die "linux-headers-amd64 not installed"
-abi=${hdr#/usr/src/linux-headers-}
+hdr=$("$TOP/scripts/beds/kernel-headers.sh" "$kernel") || die "no headers for Linux $kernel"
+# Debian's headers folder is named after the release; the prepared 7.2
+# tree records it.
+if [ -f "$hdr/.kernelrelease" ]; then abi=$(cat "$hdr/.kernelrelease"); else abi=${hdr#/usr/src/linux-headers-}; fi
 kpkg=linux-image-$abi
+# Debian 12's own suites, or sid for 7.2.
+kernel_suite=
+[ "$kernel" = 7.2 ] && kernel_suite=sid
 kroot=$DEB_DIR/$abi
 vmlinuz=$kroot/boot/vmlinuz-$abi
 kstamp=$kroot/.complete
@@ -137,12 +148,28 @@ elif [ ! -f "$kroot/.complete" ]; then
 	# Prefer the exact version of the installed headers; the ABI alone
 	# is enough for vermagic, so fall back to the candidate.
 	hver=$(dpkg-query -W -f='${Version}' "linux-headers-$abi" 2>/dev/null) || true
-	(cd "$dl" && { apt-get download -q -o APT::Sandbox::User=root \
-			"$kpkg=$hver" >/dev/null 2>&1 ||
-		       apt-get download -q -o APT::Sandbox::User=root "$kpkg"; }) ||
-		die "apt-get download $kpkg failed (apt-get update?)"
+	if [ -n "$kernel_suite" ]; then
+		# sid splits the image: the kernel and its modules are packages
+		# of their own, which the image package depends on.
+		suite_download "$kernel_suite" "$dl" "$kpkg" "linux-base-$abi" "linux-binary-$abi" "linux-modules-$abi" ||
+			die "apt-get download $kpkg ($kernel_suite) failed"
+	else
+		(cd "$dl" && { apt-get download -q -o APT::Sandbox::User=root \
+				"$kpkg=$hver" >/dev/null 2>&1 ||
+			       apt-get download -q -o APT::Sandbox::User=root "$kpkg"; }) ||
+			die "apt-get download $kpkg failed (apt-get update?)"
+	fi
 	rm -rf "$kroot"
-	dpkg-deb -x "$dl"/"$kpkg"_*.deb "$kroot.tmp"
+	for deb in "$dl"/*.deb; do
+		dpkg-deb -x "$deb" "$kroot.tmp"
+	done
+	# Usr-merged packages (sid): the layout of the others.
+	if [ -d "$kroot.tmp/usr/lib/modules/$abi" ] && [ ! -d "$kroot.tmp/lib/modules/$abi" ]; then
+		mkdir -p "$kroot.tmp/lib/modules" "$kroot.tmp/boot"
+		mv "$kroot.tmp/usr/lib/modules/$abi" "$kroot.tmp/lib/modules/"
+		[ -f "$kroot.tmp/lib/modules/$abi/vmlinuz" ] &&
+			mv "$kroot.tmp/lib/modules/$abi/vmlinuz" "$kroot.tmp/boot/vmlinuz-$abi"
+	fi
 	kver=$(dpkg-deb -f "$dl"/"$kpkg"_*.deb Version)
 	rm -rf "$dl"
 	depmod -b "$kroot.tmp" "$abi"

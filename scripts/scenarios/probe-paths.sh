@@ -27,8 +27,13 @@ cleanup() {
 trap cleanup EXIT
 
 set_online() { echo "$2" > "/sys/block/${1#/dev/}/device/state"; }
-# ioctl(2) on the map's block device: 0 or the errno name.
+# ioctl(2) on the map's block device: 0 or the errno name.  Guests without
+# perl (QEMU) get the static tools/map-ioctl.c as MAP_IOCTL.
 map_ioctl() {	# map_ioctl REQUEST
+	if [ -n "${MAP_IOCTL:-}" ]; then
+		"$MAP_IOCTL" "/dev/mapper/$map" "$1"
+		return
+	fi
 	perl -e 'use POSIX ();
 		open(my $fh, "<", $ARGV[0]) or die "open $ARGV[0]: $!\n";
 		my %names = (POSIX::ENOTCONN() => "ENOTCONN", POSIX::ENOTTY() => "ENOTTY",
