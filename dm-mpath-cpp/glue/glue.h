@@ -86,6 +86,8 @@ static inline void mp_record_bio(struct mp_bio_record *rec, struct bio *bio)
 
 /* target_services.c: per-target kernel objects, and the module's workqueues. */
 void mp_ctx_init(struct mpg_ctx *ctx, struct dm_target *ti);
+/* Undoes mp_ctx_init() once the timers are stopped and the work is done. */
+void mp_ctx_fini(struct mpg_ctx *ctx);
 void mp_ctx_stop_timers(struct mpg_ctx *ctx);
 void mp_ctx_flush_work(struct mpg_ctx *ctx);
 int mp_workqueues_init(void);

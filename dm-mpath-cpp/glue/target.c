@@ -46,8 +46,7 @@ static int mp_ctr_common(struct dm_target *ti, unsigned int argc, char **argv,
 		/* Without a reason of ours, dm core's "Unknown error" stays. */
 		if (args.error)
 			ti->error = (char *)args.error;
-		mutex_destroy(&ctx->probe_lock);
-		mutex_destroy(&ctx->message_lock);
+		mp_ctx_fini(ctx);
 		kfree(ctx);
 		return r;
 	}
@@ -86,8 +85,7 @@ static void mp_dtr(struct dm_target *ti)
 	/* dm core suspended the device first: nothing may still be parked. */
 	WARN_ON(!bio_list_empty(&ctx->parked_bios));
 	mpc_destroy(ctx->core);
-	mutex_destroy(&ctx->probe_lock);
-	mutex_destroy(&ctx->message_lock);
+	mp_ctx_fini(ctx);
 	kfree(ctx);
 }
 

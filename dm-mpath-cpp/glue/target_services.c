@@ -418,6 +418,12 @@ void mp_ctx_init(struct mpg_ctx *ctx, struct dm_target *ti)
 	init_waitqueue_head(&ctx->pg_init_wait);
 }
 
+void mp_ctx_fini(struct mpg_ctx *ctx)
+{
+	mutex_destroy(&ctx->probe_lock);
+	mutex_destroy(&ctx->message_lock);
+}
+
 void mp_ctx_stop_timers(struct mpg_ctx *ctx)
 {
 	timer_delete_sync(&ctx->nopath_timer);
