@@ -45,36 +45,39 @@ mapfile -t USER_CORE < <(cd "$TOP/dm-mpath-cpp/core" &&
 user_core_obj() { echo "${1//\//_}.o"; }
 USER_CXXFLAGS=(-std=gnu++20 -fno-exceptions -fno-rtti)
 
-# Fetch .deb files of another Debian suite (sid, trixie) into DIR without
-# touching the host's apt configuration: a private sources list and package
-# lists under the cache, refreshed at most once a day.
-#   suite_download SUITE DIR PACKAGE...
-suite_download() {
-	local suite=$1 dir=$2 state=$CACHE/apt-$1
-	shift 2
-	mkdir -p "$state/lists/partial" "$dir"
-	echo "deb http://deb.debian.org/debian $suite main" > "$state/sources.list"
-	local opts=(-q -o Dir::Etc::SourceList="$state/sources.list"
+# apt-get and apt-cache options for another Debian suite (sid, trixie)
+# without touching the host's apt configuration: a private sources list
+# (deb or deb-src lines) and package lists under the cache, refreshed at
+# most once a day.  Sets SUITE_APT_OPTS.
+#   suite_apt_setup SUITE [deb|deb-src]
+suite_apt_setup() {
+	local suite=$1 kind=${2:-deb} state=$CACHE/apt-$1
+	[ "$kind" = deb ] || state=$state-src
+	mkdir -p "$state/lists/partial" "$state/cache/archives/partial"
+	echo "$kind http://deb.debian.org/debian $suite main" > "$state/sources.list"
+	SUITE_APT_OPTS=(-q -o Dir::Etc::SourceList="$state/sources.list"
 		-o Dir::Etc::SourceParts=/dev/null -o Dir::State::Lists="$state/lists"
 		-o Dir::Cache="$state/cache" -o APT::Sandbox::User=root)
-	mkdir -p "$state/cache/archives/partial"
-	if [ -z "$(find "$state/lists" -maxdepth 1 -name '*Packages*' -mtime -1 2>/dev/null)" ]; then
-		apt-get "${opts[@]}" update >&2 || return 1
+	if [ -z "$(find "$state/lists" -maxdepth 1 \( -name '*_Packages*' -o -name '*_Sources*' \) \
+		   -mtime -1 2>/dev/null)" ]; then
+		apt-get "${SUITE_APT_OPTS[@]}" update >&2 || return 1
 	fi
-	(cd "$dir" && apt-get "${opts[@]}" download "$@" >&2)
+}
+
+# Fetch .deb files of another suite into DIR.
+#   suite_download SUITE DIR PACKAGE...
+suite_download() {
+	suite_apt_setup "$1" || return 1
+	mkdir -p "$2"
+	(cd "$2" && apt-get "${SUITE_APT_OPTS[@]}" download "${@:3}" >&2)
 }
 
 # The same for a source package (apt-get source --download-only).
 #   suite_download_source SUITE DIR PACKAGE
 suite_download_source() {
-	local suite=$1 dir=$2 state=$CACHE/apt-$1-src
-	mkdir -p "$state/lists/partial" "$dir"
-	echo "deb-src http://deb.debian.org/debian $suite main" > "$state/sources.list"
-	local opts=(-q -o Dir::Etc::SourceList="$state/sources.list"
-		-o Dir::Etc::SourceParts=/dev/null -o Dir::State::Lists="$state/lists"
-		-o APT::Sandbox::User=root)
-	apt-get "${opts[@]}" update >&2 || return 1
-	(cd "$dir" && apt-get "${opts[@]}" source --download-only "$3" >&2)
+	suite_apt_setup "$1" deb-src || return 1
+	mkdir -p "$2"
+	(cd "$2" && apt-get "${SUITE_APT_OPTS[@]}" source --download-only "$3" >&2)
 }
 
 # The source tarball of a supported kernel: Debian 12 packages 6.1 and 6.12

@@ -26,11 +26,10 @@ fi
 
 debs=$CACHE/sid/debs
 if ! ls "$debs"/linux-headers-7.2.*-amd64_*.deb >/dev/null 2>&1; then
-	pkg=$(apt-cache -o Dir::Etc::SourceList="$CACHE/apt-sid/sources.list" \
-		-o Dir::Etc::SourceParts=/dev/null -o Dir::State::Lists="$CACHE/apt-sid/lists" \
-		-o Dir::Cache="$CACHE/apt-sid/cache" pkgnames linux-headers-7.2 2>/dev/null |
+	suite_apt_setup sid || die "cannot read sid's package lists"
+	pkg=$(apt-cache "${SUITE_APT_OPTS[@]}" pkgnames linux-headers-7.2 |
 		grep -E '^linux-headers-7\.2\.[0-9]+\+deb[0-9]+-amd64$' | sort -V | tail -n1) || true
-	[ -n "$pkg" ] || { suite_download sid "$debs" linux-source-7.2 >/dev/null 2>&1 || true; die "no linux-headers-7.2 amd64 package in sid"; }
+	[ -n "$pkg" ] || die "no linux-headers-7.2 amd64 package in sid"
 	suite_download sid "$debs" "$pkg" || die "apt-get download $pkg failed"
 fi
 deb=$(ls "$debs"/linux-headers-7.2.*-amd64_*.deb | sort -V | tail -n1)
