@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fz_target t, t2;
 	char *text, *line, *next, *table, *table2;
 	int bio_only = 0;
-	unsigned int n = 0;
+	unsigned int n = 0, sum = 0;
 
 	if (size > 16384)
 		return 0;
@@ -38,9 +38,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ug_world_reset();
 	/* The kernel whose messages apply, chosen by the input. */
 	for (size_t i = 0; i < size; i++)
-		n += data[i];
-	fz_iface = (enum mpath_interface)(n % (MP_IFACE_7_2 + 1));
-	n = 0;
+		sum += data[i];
+	fz_iface = (enum mpath_interface)(sum % (MP_IFACE_7_2 + 1));
 	if (fz_create(&t, line, bio_only)) {
 		free(text);
 		return 0;

@@ -511,6 +511,19 @@ static int count_dev(struct mpg_dev *dev, void *data)
 	return 0;
 }
 
+/* dev is an active path of the table. */
+static int is_usable_path(struct run *r, const struct mpg_dev *dev)
+{
+	struct insp_state st;
+	int ok = 0;
+
+	insp_snapshot(r->t->core, &st);
+	for (unsigned int p = 0; p < st.nr_paths; p++)
+		ok |= st.paths[p].dev == dev && st.paths[p].active;
+	insp_free(&st);
+	return ok;
+}
+
 /* The probe's answer: -ENOTCONN exactly when no usable path is left. */
 static void check_probe_result(struct run *r, int ret)
 {
@@ -544,14 +557,7 @@ static void probe_step(struct run *r, unsigned char arg)
 	}
 	dev = mpc_probe_next(r->t->core, &r->probe_pos, &path);
 	if (dev) {
-		struct insp_state st;
-		int ok = 0;
-
-		insp_snapshot(r->t->core, &st);
-		for (unsigned int p = 0; p < st.nr_paths; p++)
-			ok |= st.paths[p].dev == dev && st.paths[p].active;
-		insp_free(&st);
-		if (!ok)
+		if (!is_usable_path(r, dev))
 			ug_bug("probe handed out a path that is not usable");
 		if (arg & 2)
 			mpc_probe_path_failed(r->t->core, path);
@@ -671,17 +677,8 @@ static void op(struct run *r, unsigned char code, unsigned char arg)
 	case 21: {
 		struct mpg_dev *d = NULL;
 
-		if (!mpc_ioctl_device(r->t->core, &d)) {
-			struct insp_state st;
-			int ok = 0;
-
-			insp_snapshot(r->t->core, &st);
-			for (unsigned int p = 0; p < st.nr_paths; p++)
-				ok |= st.paths[p].dev == d && st.paths[p].active;
-			insp_free(&st);
-			if (!ok)
-				ug_bug("ioctl device is not a usable path");
-		}
+		if (!mpc_ioctl_device(r->t->core, &d) && !is_usable_path(r, d))
+			ug_bug("ioctl device is not a usable path");
 		break;
 	}
 	case 22:
