@@ -210,14 +210,19 @@ mode_features() {
 	tfeatures="${#out[@]}${out[*]:+ ${out[*]}}"
 }
 
-# setup_paths MODE KO N SIZE_MB: loads dm-mod and the module KO, makes N
-# scsi_debug paths to one LUN and sets disks (/dev names), mm (major:minor)
-# and sectors.  Prints a failed TAP line and returns 1 when it cannot.
+# setup_paths MODE KO N SIZE_MB: loads dm-mod and the module KO (or, for
+# KO "stock", Linux's own dm-multipath and round-robin), makes N scsi_debug
+# paths to one LUN and sets disks (/dev names), mm (major:minor) and
+# sectors.  Prints a failed TAP line and returns 1 when it cannot.
 setup_paths() {
 	local mode=$1 ko=$2 n=$3 size=$4 found d
 	disks=() mm=()
 	modprobe dm-mod 2>/dev/null
-	t_check "[$mode] module loads" insmod "$ko" || return 1
+	if [ "$ko" = stock ]; then
+		t_check "[$mode] stock module loads" modprobe -a dm-multipath dm-round-robin || return 1
+	else
+		t_check "[$mode] module loads" insmod "$ko" || return 1
+	fi
 	found=$(scsi_debug_paths "$n" dev_size_mb="$size") && mapfile -t disks <<< "$found"
 	[ ${#disks[@]} -eq "$n" ] || { t_fail "[$mode] $n scsi_debug paths"; return 1; }
 	for d in "${disks[@]}"; do mm+=("$(dev_majmin "$d")"); done

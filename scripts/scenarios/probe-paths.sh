@@ -43,17 +43,8 @@ map_ioctl() {	# map_ioctl REQUEST
 }
 probe() { map_ioctl 0xfd12; }	# _IO(DM_IOCTL, DM_MPATH_PROBE_PATHS_CMD)
 
-modprobe dm-mod 2>/dev/null
-if [ "$ko" = stock ]; then
-	t_check "[$mode] stock dm-multipath loads" modprobe dm-round-robin || { t_done; exit 1; }
-else
-	t_check "[$mode] module loads" insmod "$ko" || { t_done; exit 1; }
-fi
-disks=()
-found=$(scsi_debug_paths 2 dev_size_mb=8) && mapfile -t disks <<< "$found"
-[ ${#disks[@]} -eq 2 ] || { t_fail "[$mode] two scsi_debug paths"; t_done; exit 1; }
-a=$(dev_majmin "${disks[0]}"); b=$(dev_majmin "${disks[1]}")
-sectors=$(blockdev --getsz "${disks[0]}")
+setup_paths "$mode" "$ko" 2 8 || { t_done; exit 1; }
+a=${mm[0]} b=${mm[1]}
 t_check "[$mode] map created" dmsetup create "$map" \
 	--table "0 $sectors $target $features 0 1 1 round-robin 0 2 1 $a 1 $b 1" || { t_done; exit 1; }
 t_check "[$mode] a read chooses the group" \

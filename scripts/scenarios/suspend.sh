@@ -28,17 +28,9 @@ cleanup() {
 trap cleanup EXIT
 work=$(mktemp -d)
 
-modprobe dm-mod 2>/dev/null
-if [ "$ko" = stock ]; then	# the same steps against Linux's own target
-	t_check "[$mode] stock module loads" modprobe -a dm-multipath dm-round-robin || { t_done; exit 1; }
-else
-	t_check "[$mode] module loads" insmod "$ko" || { t_done; exit 1; }
-fi
-disks=()
-found=$(scsi_debug_paths 2 dev_size_mb=16) && mapfile -t disks <<< "$found"
-[ ${#disks[@]} -eq 2 ] || { t_fail "[$mode] two scsi_debug paths"; t_done; exit 1; }
-a=$(dev_majmin "${disks[0]}"); b=$(dev_majmin "${disks[1]}")
-sectors=$(blockdev --getsz "${disks[0]}")
+# "stock": the same steps against Linux's own target.
+setup_paths "$mode" "$ko" 2 16 || { t_done; exit 1; }
+a=${mm[0]} b=${mm[1]}
 table="0 $sectors $target $features 0 1 1 round-robin 0 2 1 $a 1 $b 1"
 dev=/dev/mapper/$map
 t_check "[$mode] create map" dmsetup create "$map" --table "$table" || { t_done; exit 1; }
