@@ -154,10 +154,14 @@ elif [ ! -f "$kroot/.complete" ]; then
 		suite_download "$kernel_suite" "$dl" "$kpkg" "linux-base-$abi" "linux-binary-$abi" "linux-modules-$abi" ||
 			die "apt-get download $kpkg ($kernel_suite) failed"
 	else
-		(cd "$dl" && { apt-get download -q -o APT::Sandbox::User=root \
-				"$kpkg=$hver" >/dev/null 2>&1 ||
-			       apt-get download -q -o APT::Sandbox::User=root "$kpkg"; }) ||
-			die "apt-get download $kpkg failed (apt-get update?)"
+		# The signed image follows the unsigned one, which has the
+		# same kernel and modules, by a few days.
+		for want in "$kpkg=$hver" "$kpkg-unsigned=$hver" "$kpkg" "$kpkg-unsigned" ""; do
+			[ -n "$want" ] || die "apt-get download $kpkg failed (apt-get update?)"
+			(cd "$dl" && apt-get download -q -o APT::Sandbox::User=root "$want" >/dev/null 2>&1) &&
+				break
+		done
+		kpkg=${want%%=*}
 	fi
 	rm -rf "$kroot"
 	for deb in "$dl"/*.deb; do
