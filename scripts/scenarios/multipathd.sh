@@ -80,6 +80,15 @@ map_stat() {
 kstates() { dmsetup status "$map" | awk '{ for (i = 1; i < NF; i++) if ($i ~ /^[0-9]+:[0-9]+$/) printf "%s", $(i + 1) }'; }
 paths_active() { [ "$(kstates)" = "$(printf "%${1}s" | tr ' ' A)" ]; }
 all_failed() { [ "$(kstates)" = "$(printf "%${1}s" | tr ' ' F)" ]; }
+# The map's state of each named disk, in that order: multipathd may regroup
+# a failed path by its new priority (0.11 does), which reorders the status.
+kstates_of() {
+	local d
+	for d; do
+		dmsetup status "$map" | awk -v dev="$(cat "/sys/block/$d/dev")" '
+			{ for (i = 1; i < NF; i++) if ($i == dev) { printf "%s", $(i + 1); exit } }'
+	done
+}
 cur_group() { dmsetup status "$map" | awk '{ print $9 }'; }
 queueing() { dmsetup table "$map" | grep -q queue_if_no_path; }
 ll_active() { multipath -ll "$map" 2>/dev/null | grep -c 'active ready running'; }
@@ -251,7 +260,7 @@ for mode in $modes; do
 
 	# A path offlined: failed by I/O or the checker, shown failed; back.
 	set_state offline "$p1"
-	t_check "[$mode] offlined $p1 is failed in the map" wait_for "[ \"\$(kstates)\" = FA ]" 60
+	t_check "[$mode] offlined $p1 is failed in the map" wait_for "[ \"\$(kstates_of $p1 $p2)\" = FA ]" 60
 	t_check "[$mode] multipathd shows $p1 failed" \
 		wait_for "mpd_path $p1 | grep -q '^failed faulty offline'" 60 || t_note "$(mpd_path "$p1")"
 	t_check "[$mode] multipath -ll shows $p1 failed" \
@@ -266,7 +275,7 @@ for mode in $modes; do
 
 	# Operator commands.
 	t_check "[$mode] multipathd fail path $p2" multipathd fail path "$p2"
-	t_check "[$mode] $p2 failed in the map" wait_for "[ \"\$(kstates)\" = AF ]" 30
+	t_check "[$mode] $p2 failed in the map" wait_for "[ \"\$(kstates_of $p1 $p2)\" = AF ]" 30
 	t_check "[$mode] multipathd reinstate path $p2" multipathd reinstate path "$p2"
 	t_check "[$mode] $p2 active in the map" wait_for "paths_active 2" 30
 
