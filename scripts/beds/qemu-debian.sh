@@ -20,8 +20,10 @@
 # --with-multipath-tools
 #                   also unpack Debian's multipath-tools, kpartx, udev,
 #                   sg3-utils and their libraries into the guest (downloaded
-#                   once with apt-get download, never installed on the host);
-#                   the scenario starts udevd itself
+#                   once with apt-get download, never installed on the host),
+#                   those of the kernel's release: Debian 12's for 6.1,
+#                   Debian 13's for 6.12, sid's for 7.2; the scenario starts
+#                   udevd itself
 # --smp-debug-kernel boot our x86_64 debug kernel (scripts/beds/kernel-build.sh
 #                   smp: preemption, lockdep, DEBUG_ATOMIC_SLEEP, KASAN,
 #                   UBSAN, kmemleak) instead of Debian's, with its modules;
@@ -47,12 +49,25 @@ EXCLUDED_MODULES=(dm-multipath dm-round-robin dm-queue-length dm-service-time
 # Dynamically linked programs for the guest, besides busybox-static.
 GUEST_PROGRAMS=(bash kmod dmsetup fio losetup)
 KMOD_LINKS=(modprobe insmod rmmod lsmod depmod modinfo)
-# --with-multipath-tools: Debian 12's packages and the libraries they need
-# beyond those of GUEST_PROGRAMS (checked when the layer is built).
-MPT_PACKAGES=(multipath-tools kpartx udev dmsetup libdevmapper1.02.1 sg3-utils
+# --with-multipath-tools: the multipath-tools of the kernel's own Debian
+# release and the libraries they need beyond those of GUEST_PROGRAMS
+# (checked when the layer is built).  Debian 12's (6.1; also the SMP debug
+# kernel) come from the host's suites, and the host fills in libraries.
+MPT_PACKAGES_BOOKWORM=(multipath-tools kpartx udev dmsetup libdevmapper1.02.1 sg3-utils
 	      sg3-utils-udev libsgutils2-1.46-2 libaio1 liburcu8 libedit2 libjson-c5
 	      libsystemd0 libudev1 libkmod2 libacl1 libblkid1 libcap2 libselinux1
 	      libpcre2-8-0 libbsd0 libmd0)
+# Debian 13's (6.12) and sid's (7.2) bring their whole closure, C library
+# included: the host's programs in the base image run on the newer one, and
+# no library of the host may mix in.
+MPT_PACKAGES_TRIXIE=(multipath-tools kpartx udev dmsetup libdevmapper1.02.1 sg3-utils
+	      sg3-utils-udev libsgutils2-1.48 libaio1t64 liburcu8t64 libedit2 libjson-c5
+	      libsystemd0 libsystemd-shared libudev1 libkmod2 libacl1 libblkid1 libmount1
+	      libcap2 libcap-ng0 libselinux1 libpcre2-8-0 libbsd0 libmd0 libtinfo6
+	      libaudit1 libcrypt1 libssl3t64 libpam0g libseccomp2 zlib1g libzstd1 libc6
+	      libgcc-s1)
+# 0.15 moved its libraries into packages of their own.
+MPT_PACKAGES_SID=("${MPT_PACKAGES_TRIXIE[@]}" libmpathcmd0 libmpathpersist0 libmultipath0)
 # Groups udev rules name (udevd warns about unknown ones).
 MPT_GROUPS=(disk cdrom tape dialout kmem video audio input kvm render sgx lp floppy)
 EXIT_MARKER=DM_MPATH_CPP_EXIT
@@ -115,6 +130,12 @@ kpkg=linux-image-$abi
 # Debian 12's own suites, or sid for 7.2.
 kernel_suite=
 [ "$kernel" = 7.2 ] && kernel_suite=sid
+# multipath-tools of that release: Debian 12's from the host's suites.
+case $kernel in
+6.12)	mpt_suite=trixie; MPT_PACKAGES=("${MPT_PACKAGES_TRIXIE[@]}") ;;
+7.2)	mpt_suite=sid; MPT_PACKAGES=("${MPT_PACKAGES_SID[@]}") ;;
+*)	mpt_suite=; MPT_PACKAGES=("${MPT_PACKAGES_BOOKWORM[@]}") ;;
+esac
 kroot=$DEB_DIR/$abi
 vmlinuz=$kroot/boot/vmlinuz-$abi
 kstamp=$kroot/.complete
@@ -279,7 +300,7 @@ cached_layer() {
 
 cached_layer "base initramfs" "$base" "$key" build_base
 # --- multipath-tools layer (--with-multipath-tools) ---------------------------
-mpt_debs=$DEB_DIR/multipath-tools-debs
+mpt_debs=$DEB_DIR/multipath-tools-debs${mpt_suite:+-$mpt_suite}
 # Per base image: its key is part of this layer's.
 mpt=${base%.cpio.gz}-multipath-tools.cpio.gz
 
@@ -289,22 +310,45 @@ fetch_mpt_debs() {
 		log "multipath-tools packages cached in $mpt_debs"
 		return
 	fi
-	log "fetching ${#MPT_PACKAGES[@]} packages for multipath-tools"
+	log "fetching ${#MPT_PACKAGES[@]} packages for multipath-tools${mpt_suite:+ ($mpt_suite)}"
 	dl=$(mktemp -d "$DEB_DIR/dl.XXXXXX")
-	(cd "$dl" && apt-get download -q -o APT::Sandbox::User=root "${MPT_PACKAGES[@]}" >/dev/null) ||
-		die "apt-get download of the multipath-tools packages failed (apt-get update?)"
+	if [ -n "$mpt_suite" ]; then
+		suite_download "$mpt_suite" "$dl" "${MPT_PACKAGES[@]}" >/dev/null ||
+			die "apt-get download of $mpt_suite's multipath-tools packages failed"
+	else
+		(cd "$dl" && apt-get download -q -o APT::Sandbox::User=root "${MPT_PACKAGES[@]}" >/dev/null) ||
+			die "apt-get download of the multipath-tools packages failed (apt-get update?)"
+	fi
 	echo "${MPT_PACKAGES[*]}" > "$dl/.complete"
 	rm -rf "$mpt_debs"
 	mv "$dl" "$mpt_debs"
 }
 
+# The libraries FILE... load, as the loader resolves them.  Another suite's
+# files go to that suite's loader, which must find them all in the layer.
+# shellcheck disable=SC2317  # run by build_mpt
+list_libraries() {
+	local root=$1 libpath=$2 f loader
+	shift 2
+	loader=$root/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2
+	for f; do
+		# Not a dynamic ELF file (scripts, static): the loader says so.
+		if [ -n "$mpt_suite" ]; then
+			"$loader" --inhibit-cache --library-path "$libpath" --list "$f" 2>/dev/null || true
+		else
+			LD_LIBRARY_PATH=$libpath ldd "$f" 2>/dev/null || true
+		fi
+	done | awk '/not found/ { print "missing " $1; next }
+		    $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u
+}
+
 # An archive laid over the base one: the packages' files moved into /usr
 # (the base image is usr-merged; a real /lib directory in a later archive
-# would replace its /lib symlink) plus every library they load that the
-# packages do not bring, from the host (Debian 12 as well).
+# would replace its /lib symlink) plus, from the host (Debian 12's suites
+# only), every library they load that the packages do not bring.
 # shellcheck disable=SC2317  # run by cached_layer
 build_mpt() {
-	local stage=$1 raw=$1/raw root=$1/root d f i libpath missing
+	local stage=$1 raw=$1/raw root=$1/root d f i libpath missing elf_files
 	mkdir -p "$raw" "$root"/usr/{bin,sbin,lib,lib64} "$root/etc"
 	for d in bin sbin lib lib64; do
 		ln -s "usr/$d" "$root/$d"
@@ -317,7 +361,8 @@ build_mpt() {
 	done
 	cp -a "$raw/usr/." "$root/usr/"
 	cp -a "$raw/etc/." "$root/etc/"
-	rm -rf "$raw" "$root"/usr/share/{doc,man,locale,lintian,bash-completion,zsh} \
+	rm -rf "$raw" "$root"/usr/share/{doc,man,locale,lintian,bash-completion,zsh,i18n} \
+		"$root"/usr/lib/x86_64-linux-gnu/gconv \
 		"$root"/etc/init.d "$root"/usr/lib/systemd/system "$root"/usr/lib/systemd/network
 	{
 		echo 'root:x:0:'
@@ -328,20 +373,23 @@ build_mpt() {
 		done
 	} > "$root/etc/group"
 
+	# udev's RUNPATH names the systemd folder.
 	libpath=$root/usr/lib/x86_64-linux-gnu:$root/usr/lib:$root/usr/lib/multipath
-	find "$root/usr" -type f \( -perm -u+x -o -name '*.so*' \) | while read -r f; do
-		# Not a dynamic ELF file (scripts, static): ldd says so and fails.
-		LD_LIBRARY_PATH=$libpath ldd "$f" 2>/dev/null || true
-	done | awk '/not found/ { print "missing " $1; next }
-		    $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u > "$stage/libs"
+	libpath+=:$root/usr/lib/x86_64-linux-gnu/systemd
+	mapfile -t elf_files < <(find "$root/usr" -type f \( -perm -u+x -o -name '*.so*' \))
+	list_libraries "$root" "$libpath" "${elf_files[@]}" > "$stage/libs"
 	missing=$(grep '^missing ' "$stage/libs" | cut -d' ' -f2 | tr '\n' ' ') || true
-	[ -z "$missing" ] || die "libraries missing for multipath-tools: $missing(add their packages to MPT_PACKAGES)"
 	while read -r f; do
-		case $f in "$root"/*) continue ;; esac
+		case $f in "$root"/*|missing\ *) continue ;; esac
 		[ -e "$root$f" ] && continue
+		if [ -n "$mpt_suite" ]; then
+			missing+="$f "
+			continue
+		fi
 		mkdir -p "$root$(dirname "$f")"
 		cp -L "$f" "$root$f"
 	done < "$stage/libs"
+	[ -z "$missing" ] || die "libraries missing for multipath-tools: $missing(add their packages to MPT_PACKAGES)"
 
 	(cd "$root" && find . -mindepth 1 ! -path ./bin ! -path ./sbin ! -path ./lib ! -path ./lib64 |
 	 LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) | gzip -1 > "$mpt.tmp"
