@@ -34,7 +34,7 @@ l=$(dev_majmin /dev/mapper/p_linear); f=$(dev_majmin /dev/mapper/p_flakey)
 d=$(dev_majmin /dev/mapper/p_delay)
 
 # --- request-based multipath needs blk-mq paths: dm core refuses the table ---
-dmesg -C
+dmesg -c > /dev/null
 t_refused "multipath (rq) over bio-based devices refused" dmsetup create rqmp \
 	--table "0 $size multipath 0 0 1 1 round-robin 0 2 1 $l 1 $f 1"
 t_check "the refusal is explained in the log" \
