@@ -137,21 +137,26 @@ int mpg_cpumask_scnprintf(char *buf, unsigned long size,
 			  const struct mpg_cpumask *mask) MPATH_NOEXCEPT;
 
 /*
- * Per-CPU counters (alloc_percpu) for what every I/O counts: an update
- * touches only the local CPU's copy, without an atomic or a shared cache
- * line; a read sums the copies (an I/O may end on another CPU than it
- * started on, so one copy alone can be negative).  nr counters per set.
+ * Per-path I/O counts (the stats message).  Each CPU counts in a 16-bit
+ * copy and carries every 2^14 counts into a shared total: 2 bytes per
+ * possible CPU and counter, and an increment writes no shared cache line
+ * but once in 2^14.  A read sums the copies: exact once I/O is quiet.
  */
-struct mpg_counters;
-struct mpg_counters *mpg_counters_alloc(unsigned int nr) MPATH_NOEXCEPT; /* process context */
-void mpg_counters_free(struct mpg_counters *counters) MPATH_NOEXCEPT;
-void mpg_counters_add(struct mpg_counters *counters, unsigned int idx, long delta) MPATH_NOEXCEPT;
-/* Adds 1 to counters a and b (a != b): one call where an I/O counts twice. */
-void mpg_counters_inc2(struct mpg_counters *counters, unsigned int a,
-		       unsigned int b) MPATH_NOEXCEPT;
-long mpg_counters_sum(const struct mpg_counters *counters, unsigned int idx) MPATH_NOEXCEPT;
-/* Adds 1 to this CPU's copy of counter idx; returns that copy's old value. */
-long mpg_counters_fetch_inc(struct mpg_counters *counters, unsigned int idx) MPATH_NOEXCEPT;
+struct mpg_io_counts;
+struct mpg_io_counts *mpg_io_counts_alloc(unsigned int nr) MPATH_NOEXCEPT; /* process context */
+void mpg_io_counts_free(struct mpg_io_counts *counts) MPATH_NOEXCEPT;
+void mpg_io_counts_inc(struct mpg_io_counts *counts, unsigned int idx) MPATH_NOEXCEPT;
+unsigned long mpg_io_counts_read(const struct mpg_io_counts *counts,
+				 unsigned int idx) MPATH_NOEXCEPT;
+
+/*
+ * This CPU's next turn of the rotation named by key (an address, compared,
+ * never dereferenced).  The turns live in a small per-CPU cache shared by
+ * every map, so their memory does not grow with paths or groups; a
+ * rotation that finds its slot taken by another restarts at a random turn,
+ * which keeps the choice even when two rotations keep taking the slot.
+ */
+unsigned int mpg_next_turn(const void *key) MPATH_NOEXCEPT;
 
 unsigned long mpg_lock(struct mpg_ctx *ctx) MPATH_NOEXCEPT;
 void mpg_unlock(struct mpg_ctx *ctx, unsigned long flags) MPATH_NOEXCEPT;

@@ -14,8 +14,8 @@ atomic_t fake_live_allocs = ATOMIC_INIT(0);
 void *counted_mpg_alloc(unsigned long size);
 void counted_mpg_free(const void *ptr);
 char *counted_mpg_strdup(const char *str);
-struct mpg_counters *counted_mpg_counters_alloc(unsigned int nr);
-void counted_mpg_counters_free(struct mpg_counters *counters);
+struct mpg_io_counts *counted_mpg_io_counts_alloc(unsigned int nr);
+void counted_mpg_io_counts_free(struct mpg_io_counts *counts);
 int counted_mpg_cpumask_parse(const char *str, struct mpg_cpumask **mask);
 void counted_mpg_cpumask_free(struct mpg_cpumask *mask);
 
@@ -41,18 +41,18 @@ char *counted_mpg_strdup(const char *str)
 	return copy;
 }
 
-struct mpg_counters *counted_mpg_counters_alloc(unsigned int nr)
+struct mpg_io_counts *counted_mpg_io_counts_alloc(unsigned int nr)
 {
-	struct mpg_counters *c = fake_alloc_ok("mpg_counters_alloc") ? mpg_counters_alloc(nr) : NULL;
+	struct mpg_io_counts *c = fake_alloc_ok("mpg_io_counts_alloc") ? mpg_io_counts_alloc(nr) : NULL;
 
 	fake_count_alloc(c, 1);
 	return c;
 }
 
-void counted_mpg_counters_free(struct mpg_counters *counters)
+void counted_mpg_io_counts_free(struct mpg_io_counts *counts)
 {
-	fake_count_alloc(counters, -1);
-	mpg_counters_free(counters);
+	fake_count_alloc(counts, -1);
+	mpg_io_counts_free(counts);
 }
 
 int counted_mpg_cpumask_parse(const char *str, struct mpg_cpumask **mask)

@@ -22,10 +22,11 @@ void Multipath::set_io_timeout(unsigned int msecs)
 		mpg_io_check_stop(ctx_);
 }
 
-// One tick: a path with an I/O sent at least four ticks ago (a whole
-// timeout) that has not completed is failed, so new I/O avoids it.  The late
-// I/O itself is left to complete (or fail) from below: only then is it safe
-// to complete it to the caller, whose pages the device may still touch.
+// One tick, whose work grows with the number of paths only: a path with an
+// I/O sent at least four ticks ago (a whole timeout) that has not completed
+// is failed, so new I/O avoids it.  The late I/O itself is left to complete
+// (or fail) from below: only then is it safe to complete it to the caller,
+// whose pages the device may still touch.
 bool Multipath::io_check()
 {
 	unsigned int timeout = io_timeout_ms_.read();
@@ -64,11 +65,10 @@ bool Multipath::path_has_late_io(const Locked &held, Path &path, unsigned long t
 
 	path.refresh_excused(held);
 	// Slots of ticks tick-5 .. tick-7; the newer ones are young.  Only
-	// completions still change an old slot, so its sum can only be too
-	// high by I/Os late anyway, never too low.
+	// completions still change an old slot.
 	for (unsigned int age = Path::kIoLateAge; age < Path::kIoTickSlots; age++) {
 		unsigned int slot = (tick - age) % Path::kIoTickSlots;
-		long sum = mpg_counters_sum(path.counters, slot);
+		long sum = static_cast<long>(path.in_flight_by_tick[slot].read());
 
 		late[age - Path::kIoLateAge] = sum;
 		if (sum > static_cast<long>(path.excused[slot]))
@@ -102,7 +102,7 @@ void Path::refresh_excused(const Locked &)
 
 		if (!excused[slot])
 			continue;
-		sum = mpg_counters_sum(counters, slot);
+		sum = static_cast<long>(in_flight_by_tick[slot].read());
 		if (sum < static_cast<long>(excused[slot]))
 			excused[slot] = sum > 0 ? static_cast<unsigned long>(sum) : 0;
 		any |= excused[slot] != 0;

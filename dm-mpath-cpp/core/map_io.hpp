@@ -17,7 +17,7 @@ inline void end_path_io(mpath_io &io)
 	if (path) {
 		path->pg->selector.end_io(path->selector_state, io.nr_bytes, io.start_ns);
 		if (io.tick_slot)
-			mpg_counters_add(path->counters, io.tick_slot - 1, -1);
+			path->in_flight_by_tick[io.tick_slot - 1].sub(1);
 		io.path = nullptr;
 	}
 }
@@ -57,15 +57,13 @@ MP_ALWAYS_INLINE int Multipath::map(Unit &unit, mpath_io &io)
 		io.path = to_handle(path);
 		io.start_ns = selector.times_io() ? mpg_now_ns() : 0;
 		selector.start_io(path->selector_state, nr_bytes);
+		mpg_io_counts_inc(path->pg->ios, path->index);
 		io.tick_slot = 0;
 		if (io_timeout_ms_.read()) {
 			unsigned int slot = io_tick_.read() % Path::kIoTickSlots;
 
-			// One glue call for both: the timeout's cost is one this_cpu_inc.
-			mpg_counters_inc2(path->counters, Path::kIosCounter, slot);
+			path->in_flight_by_tick[slot].add(1);
 			io.tick_slot = slot + 1;
-		} else {
-			mpg_counters_add(path->counters, Path::kIosCounter, 1);
 		}
 		return MP_MAPIO_REMAPPED;
 	}

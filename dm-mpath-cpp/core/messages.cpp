@@ -144,11 +144,10 @@ void Multipath::stats(char *result, unsigned int maxlen)
 	for (unsigned int g = 0; g < nr_groups_; g++) {
 		for (unsigned int i = 0; i < groups_[g].nr_paths; i++) {
 			const Path &p = groups_[g].paths[i];
-			long ios = mpg_counters_sum(p.counters, Path::kIosCounter);
 
 			emit("%s %s ios=%lu errors=%lu timeouts=%u fails=%u reinstates=%u\n",
 			     mpg_dev_name(p.dev), p.active.read() ? "A" : "F",
-			     static_cast<unsigned long>(ios), p.errors.read(), p.timeouts,
+			     mpg_io_counts_read(groups_[g].ios, i), p.errors.read(), p.timeouts,
 			     p.fail_count, p.reinstates);
 		}
 	}

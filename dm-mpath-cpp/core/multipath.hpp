@@ -30,15 +30,16 @@ struct Path {
 	mpg_dev *dev = nullptr;
 	PathGroup *pg = nullptr;
 	mpg_activation *activation = nullptr; // pg_init work, with a handler
-	// Per-CPU counters that every I/O updates: first, for the I/O timeout,
-	// the I/Os in flight by the check tick they were sent in (a ring; slot
-	// = tick % kIoTickSlots), then the I/Os sent (stats message).
+	unsigned int index = 0;		      // in pg->paths, and of its count in pg->ios
+
+	// I/O timeout, only while it is on: the I/Os in flight by the check
+	// tick they were sent in (a ring; slot = tick % kIoTickSlots).  Shared
+	// counters rather than per-CPU ones, so that neither their memory nor
+	// the tick's work grows with the number of CPUs.
 	static constexpr unsigned int kIoTickSlots = 8;
-	static constexpr unsigned int kIosCounter = kIoTickSlots;
-	static constexpr unsigned int kNrCounters = kIoTickSlots + 1;
 	// An I/O is late from this many ticks after the one it was sent in.
 	static constexpr unsigned int kIoLateAge = 5;
-	mpg_counters *counters = nullptr;
+	Counter in_flight_by_tick[kIoTickSlots];
 
 	// Read by the selectors without the lock.
 	Lockless<bool> active{true};
@@ -64,6 +65,8 @@ struct PathGroup {
 	Path *paths = nullptr;
 	unsigned int nr_paths = 0;
 	Selector selector;
+	// The I/Os sent to each path, for the stats message.
+	mpg_io_counts *ios = nullptr;
 	// Under the target lock.
 	bool bypassed = false;
 };

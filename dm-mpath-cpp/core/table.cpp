@@ -256,6 +256,11 @@ int Multipath::parse_group(ArgSet &as, PathGroup &pg, unsigned int nr_before, co
 		*error = "couldn't allocate priority group";
 		return -kENOMEM;
 	}
+	pg.ios = mpg_io_counts_alloc(pg.nr_paths);
+	if (!pg.ios) {
+		*error = "couldn't allocate path counters";
+		return -kENOMEM;
+	}
 
 	for (unsigned int i = 0; i < pg.nr_paths; i++) {
 		Path &path = pg.paths[i];
@@ -267,6 +272,7 @@ int Multipath::parse_group(ArgSet &as, PathGroup &pg, unsigned int nr_before, co
 			return -kEINVAL;
 		}
 		path.pg = &pg;
+		path.index = i;
 		r = mpg_get_device(ctx_, path_args.shift(), &path.dev);
 		if (r) {
 			*error = "error getting device";
@@ -277,11 +283,6 @@ int Multipath::parse_group(ArgSet &as, PathGroup &pg, unsigned int nr_before, co
 		if (has_path(path.dev, nr_before, pg, i)) {
 			*error = "duplicate path device";
 			return -kEINVAL;
-		}
-		path.counters = mpg_counters_alloc(Path::kNrCounters);
-		if (!path.counters) {
-			*error = "couldn't allocate path counters";
-			return -kENOMEM;
 		}
 		r = setup_handler(path, error);
 		if (r)
@@ -300,12 +301,13 @@ void Multipath::release_group(mpg_ctx *ctx, PathGroup &pg)
 		return;
 	for (unsigned int i = 0; i < pg.nr_paths; i++) {
 		mpg_activation_free(pg.paths[i].activation);
-		mpg_counters_free(pg.paths[i].counters);
 		pg.selector.release_path(pg.paths[i].selector_state);
 		if (pg.paths[i].dev)
 			mpg_put_device(ctx, pg.paths[i].dev);
 	}
 	pg.selector.release();
+	mpg_io_counts_free(pg.ios);
+	pg.ios = nullptr;
 	delete[] pg.paths;
 	pg.paths = nullptr;
 	pg.nr_paths = 0;

@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Kernel services for the C++ core that do not depend on a target instance:
- * memory, per-CPU counters, logging, formatting and parsing, time and CPU
- * masks.  Numbers are parsed and printed by the kernel's own sscanf/scnprintf
- * so the core accepts and prints exactly what mainline does.
+ * memory, per-CPU I/O counts and turns, logging, formatting and parsing,
+ * time and CPU masks.  Numbers are parsed and printed by the kernel's own
+ * sscanf/scnprintf so the core accepts and prints exactly what mainline does.
  */
 #include <linux/blk_types.h>
 #include <linux/blkdev.h>
 #include <linux/cpumask.h>
 #include <linux/device-mapper.h>
+#include <linux/hash.h>
 #include <linux/percpu.h>
+#include <linux/random.h>
 #include <linux/ratelimit.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -35,49 +37,85 @@ void mpg_free(const void *ptr)
 	kfree(ptr);
 }
 
-/* The core's handle is the per-CPU array of nr longs itself. */
-static long __percpu *to_percpu(const struct mpg_counters *counters)
-{
-	return (long __percpu __force *)counters;
-}
+/*
+ * A copy that reaches this carries into the total.  The copies are read as
+ * signed, so an interrupt that carries between an increment and its carry
+ * leaves the sum right.
+ */
+#define MPG_IO_CARRY (1 << 14)
 
-struct mpg_counters *mpg_counters_alloc(unsigned int nr)
+struct mpg_io_counts {
+	s16 __percpu *local;
+	atomic_long_t total[];
+};
+
+struct mpg_io_counts *mpg_io_counts_alloc(unsigned int nr)
 {
+	struct mpg_io_counts *counts;
+
 	might_sleep();
-	return (struct mpg_counters __force *)__alloc_percpu_gfp(nr * sizeof(long),
-								 __alignof__(long), GFP_KERNEL);
+	counts = kzalloc(struct_size(counts, total, nr), GFP_KERNEL);
+	if (!counts)
+		return NULL;
+	counts->local = __alloc_percpu_gfp(nr * sizeof(s16), __alignof__(s16), GFP_KERNEL);
+	if (!counts->local) {
+		kfree(counts);
+		return NULL;
+	}
+	return counts;
 }
 
-void mpg_counters_free(struct mpg_counters *counters)
+void mpg_io_counts_free(struct mpg_io_counts *counts)
 {
-	free_percpu(to_percpu(counters));
+	if (!counts)
+		return;
+	free_percpu(counts->local);
+	kfree(counts);
 }
 
-void mpg_counters_add(struct mpg_counters *counters, unsigned int idx, long delta)
+void mpg_io_counts_inc(struct mpg_io_counts *counts, unsigned int idx)
 {
-	/* Safe against interrupts and migration: end_io may run in hardirq. */
-	this_cpu_add(to_percpu(counters)[idx], delta);
+	/* Safe against interrupts and migration: each step is one this_cpu op. */
+	if (unlikely(this_cpu_inc_return(counts->local[idx]) >= MPG_IO_CARRY)) {
+		atomic_long_add(MPG_IO_CARRY, &counts->total[idx]);
+		this_cpu_sub(counts->local[idx], MPG_IO_CARRY);
+	}
 }
 
-void mpg_counters_inc2(struct mpg_counters *counters, unsigned int a, unsigned int b)
+unsigned long mpg_io_counts_read(const struct mpg_io_counts *counts, unsigned int idx)
 {
-	this_cpu_inc(to_percpu(counters)[a]);
-	this_cpu_inc(to_percpu(counters)[b]);
-}
-
-long mpg_counters_fetch_inc(struct mpg_counters *counters, unsigned int idx)
-{
-	return this_cpu_inc_return(to_percpu(counters)[idx]) - 1;
-}
-
-long mpg_counters_sum(const struct mpg_counters *counters, unsigned int idx)
-{
-	long sum = 0;
+	long sum = atomic_long_read(&counts->total[idx]);
 	int cpu;
 
 	for_each_possible_cpu(cpu)
-		sum += READ_ONCE(*per_cpu_ptr(to_percpu(counters) + idx, cpu));
+		sum += READ_ONCE(*per_cpu_ptr(counts->local + idx, cpu));
 	return sum;
+}
+
+#define MPG_TURN_BITS 5
+
+struct mpg_turn_cache {
+	const void *key[1 << MPG_TURN_BITS];
+	unsigned int turn[1 << MPG_TURN_BITS];
+};
+
+static DEFINE_PER_CPU(struct mpg_turn_cache, mpg_turns);
+
+unsigned int mpg_next_turn(const void *key)
+{
+	unsigned int slot = hash_ptr(key, MPG_TURN_BITS);
+	unsigned int turn;
+
+	/*
+	 * Each step is one this_cpu op: an interrupt or a migration in
+	 * between costs at most one uneven turn, never a wrong memory access.
+	 */
+	if (likely(this_cpu_read(mpg_turns.key[slot]) == key))
+		return this_cpu_inc_return(mpg_turns.turn[slot]) - 1;
+	turn = get_random_u32();
+	this_cpu_write(mpg_turns.key[slot], key);
+	this_cpu_write(mpg_turns.turn[slot], turn + 1);
+	return turn;
 }
 
 void mpg_log(enum mpath_log_level level, const char *fmt, ...)

@@ -62,7 +62,7 @@ extern "C" void insp_snapshot(mpc_core *core, insp_state *st) noexcept MP_NO_THR
 					ip.in_flight_bytes = state.in_flight_bytes.read();
 			});
 			for (unsigned int s = 0; s < INSP_TICK_SLOTS && s < Path::kIoTickSlots; s++)
-				ip.in_flight_by_tick[s] = mpg_counters_sum(path.counters, s);
+				ip.in_flight_by_tick[s] = path.in_flight_by_tick[s].read();
 			if (&path == m->current_path_.read())
 				st->current_path = static_cast<int>(p);
 		}

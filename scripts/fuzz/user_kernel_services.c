@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,62 +55,88 @@ char *mpg_strdup(const char *str)
 }
 
 /*
- * Per-CPU counters: one copy per simulated CPU, the one of ug_cpu updated,
- * so an I/O ending on another CPU leaves a negative copy as in the kernel.
+ * Per-CPU I/O counts as in the kernel: a 16-bit copy per simulated CPU,
+ * read as signed, that carries into the total.  The carry is small here so
+ * that the fuzzers and the benchmark take it often.
  */
-struct mpg_counters {
+#define UG_IO_CARRY 8
+
+struct mpg_io_counts {
 	unsigned int nr;
-	long val[][UG_NR_CPUS];
+	struct {
+		long total;
+		uint16_t local[UG_NR_CPUS];
+	} c[];
 };
 
-struct mpg_counters *mpg_counters_alloc(unsigned int nr)
+struct mpg_io_counts *mpg_io_counts_alloc(unsigned int nr)
 {
-	struct mpg_counters *c;
+	struct mpg_io_counts *counts;
 
-	if (!fake_alloc_ok("mpg_counters_alloc"))
+	if (!nr)
+		ug_bug("mpg_io_counts_alloc(0)");
+	if (!fake_alloc_ok("mpg_io_counts_alloc"))
 		return NULL;
-	c = calloc(1, sizeof(*c) + nr * sizeof(c->val[0]));
-	if (c)
-		c->nr = nr;
-	return c;
+	counts = calloc(1, sizeof(*counts) + nr * sizeof(counts->c[0]));
+	if (counts)
+		counts->nr = nr;
+	return counts;
 }
 
-void mpg_counters_free(struct mpg_counters *counters)
+void mpg_io_counts_free(struct mpg_io_counts *counts)
 {
-	free(counters);
+	free(counts);
 }
 
-void mpg_counters_add(struct mpg_counters *counters, unsigned int idx, long delta)
+void mpg_io_counts_inc(struct mpg_io_counts *counts, unsigned int idx)
 {
-	if (idx >= counters->nr)
-		ug_bug("counter %u of %u", idx, counters->nr);
-	counters->val[idx][mpg_this_cpu()] += delta;
+	uint16_t *local;
+
+	if (idx >= counts->nr)
+		ug_bug("I/O count %u of %u", idx, counts->nr);
+	local = &counts->c[idx].local[mpg_this_cpu()];
+	if ((int16_t)++*local >= UG_IO_CARRY) {
+		counts->c[idx].total += UG_IO_CARRY;
+		*local -= UG_IO_CARRY;
+	}
 }
 
-void mpg_counters_inc2(struct mpg_counters *counters, unsigned int a, unsigned int b)
+unsigned long mpg_io_counts_read(const struct mpg_io_counts *counts, unsigned int idx)
 {
-	if (a == b)
-		ug_bug("counters_inc2 of counter %u twice", a);
-	mpg_counters_add(counters, a, 1);
-	mpg_counters_add(counters, b, 1);
-}
+	long sum;
 
-long mpg_counters_fetch_inc(struct mpg_counters *counters, unsigned int idx)
-{
-	if (idx >= counters->nr)
-		ug_bug("counter %u of %u", idx, counters->nr);
-	return counters->val[idx][mpg_this_cpu()]++;
-}
-
-long mpg_counters_sum(const struct mpg_counters *counters, unsigned int idx)
-{
-	long sum = 0;
-
-	if (idx >= counters->nr)
-		ug_bug("counter %u of %u", idx, counters->nr);
+	if (idx >= counts->nr)
+		ug_bug("I/O count %u of %u", idx, counts->nr);
+	sum = counts->c[idx].total;
 	for (unsigned int cpu = 0; cpu < UG_NR_CPUS; cpu++)
-		sum += counters->val[idx][cpu];
-	return sum;
+		sum += (int16_t)counts->c[idx].local[cpu];
+	return (unsigned long)sum;
+}
+
+/*
+ * The per-CPU turn cache, with two slots per simulated CPU so that
+ * rotations collide often; a fixed pseudo-random restart keeps runs
+ * reproducible.
+ */
+#define UG_TURN_SLOTS 2
+
+static struct {
+	const void *key[UG_TURN_SLOTS];
+	unsigned int turn[UG_TURN_SLOTS];
+} ug_turns[UG_NR_CPUS];
+static unsigned int ug_turn_seed = 1;
+
+unsigned int mpg_next_turn(const void *key)
+{
+	unsigned int cpu = mpg_this_cpu();
+	unsigned int slot = (unsigned int)(((uintptr_t)key >> 4) % UG_TURN_SLOTS);
+
+	if (ug_turns[cpu].key[slot] == key)
+		return ug_turns[cpu].turn[slot]++;
+	ug_turn_seed = ug_turn_seed * 1103515245 + 12345;
+	ug_turns[cpu].key[slot] = key;
+	ug_turns[cpu].turn[slot] = ug_turn_seed + 1;
+	return ug_turn_seed;
 }
 
 /* ---- text ---- */
@@ -345,4 +372,6 @@ void ug_world_reset(void)
 	fake_world_reset();
 	ug_now = 1000000000ULL;
 	ug_cpu = 0;
+	memset(ug_turns, 0, sizeof(ug_turns));
+	ug_turn_seed = 1;
 }

@@ -14,7 +14,6 @@ public:
 	static constexpr const char *kName = "io-affinity";
 	static constexpr unsigned int kTableArgs = 1;
 	static constexpr unsigned int kInfoArgs = 1;
-	static constexpr bool kTakesTurns = false;
 
 	struct PathState {
 		mpg_cpumask *cpumask = nullptr; // as the table gave it

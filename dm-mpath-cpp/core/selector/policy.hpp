@@ -5,7 +5,6 @@
 //
 //   kName, kTableArgs, kInfoArgs   its name and status word counts
 //   kTimesIo                       it wants each I/O's dispatch time
-//   kTakesTurns                    it breaks ties through the Rotation
 //   PathState                      what it keeps about one path
 //   create(args), release()        the group's selector arguments
 //   add_path(state, index, args, error), release_path(state)
@@ -25,7 +24,6 @@ namespace mpath {
 
 struct PolicyBase {
 	static constexpr bool kTimesIo = false;
-	static constexpr bool kTakesTurns = true;
 
 	// Most policies take no group arguments, and ignore any.
 	bool create(ArgSet) { return true; }

@@ -3,8 +3,8 @@
 // What every policy but io-affinity shares: the count of usable paths in the
 // group, and the turn that spreads ties over them.  Mainline breaks ties by
 // moving the chosen path to the tail of a list under a spinlock; here a turn
-// counter picks the valid path, one counter per CPU, so that choosing a path
-// writes no cache line another CPU uses.
+// counter picks the valid path, kept per CPU (mpg_next_turn), so that
+// choosing a path writes no cache line another CPU uses.
 #pragma once
 
 #include "../base/atomic.hpp"
@@ -18,18 +18,7 @@ public:
 	Rotation(const Rotation &) = delete;
 	Rotation &operator=(const Rotation &) = delete;
 
-	bool alloc_turns()
-	{
-		turns_ = mpg_counters_alloc(1);
-		return turns_ != nullptr;
-	}
-
-	void release()
-	{
-		mpg_counters_free(turns_);
-		turns_ = nullptr;
-		valid_count_.init(0);
-	}
+	void release() { valid_count_.init(0); }
 
 	unsigned int valid_count() const { return valid_count_.read(); }
 	// Table load.
@@ -52,8 +41,7 @@ public:
 		PathT *first = nullptr;
 
 		if (valid > 1)
-			skip = static_cast<unsigned long>(mpg_counters_fetch_inc(turns_, 0)) %
-			       valid;
+			skip = mpg_next_turn(this) % valid;
 		for (unsigned int i = 0; i < nr; i++) {
 			if (!paths[i].active.read())
 				continue;
@@ -98,7 +86,6 @@ public:
 	}
 
 private:
-	mpg_counters *turns_ = nullptr; // per CPU; not allocated for io-affinity
 	Lockless<unsigned int> valid_count_;
 };
 

@@ -32,11 +32,7 @@ bool PolicySet<Policies...>::set_policy_from(const char *name)
 template <typename... Policies>
 bool PolicySet<Policies...>::create(ArgSet args)
 {
-	return visit([&]<typename P>(P &p) {
-		if (P::kTakesTurns && !rotation_.alloc_turns())
-			return false;
-		return p.create(args);
-	});
+	return visit([&](auto &p) { return p.create(args); });
 }
 
 template <typename... Policies>
