@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 dir=${1:?usage: kunit.sh MODULE_DIR}
 suites=(dm-mpath-cpp-core dm-mpath-cpp-selectors dm-mpath-cpp-pg-init dm-mpath-cpp-io-timeout
-	dm-mpath-cpp-fuzz dm-mpath-cpp-kernels)
+	dm-mpath-cpp-fuzz dm-mpath-cpp-kernels dm-mpath-cpp-services)
 
 t_check "kunit module loads" insmod "$dir/dm-mpath-cpp-kunit.ko" || { t_done; exit 1; }
 for suite in "${suites[@]}"; do
