@@ -3,7 +3,7 @@
 # boot of the UML test kernel and one boot of Debian's stock kernel in QEMU
 # (TCG, 2 CPUs). A benchmark, not a test: it asserts nothing about speed.
 #
-#   scripts/bench.sh [uml|qemu|all]      (default all)
+#   scripts/bench.sh [uml|qemu|all|scale]      (default all)
 #
 # Per bed: fio 4k random read and random write, queue depth 1 (psync) and 32
 # (libaio), 1 and 2 jobs, over 2 and 4 null_blk paths, on a raw null_blk
@@ -12,6 +12,14 @@
 # the median reported. Then a failover-latency case per target (two
 # scsi_debug paths, one path taken offline under a QD1 reader). The body runs
 # in the guest: scripts/bench/guest.sh; the probe: scripts/bench/failover-probe.c.
+#
+# scale (not part of all): Debian's kernel in QEMU booted with
+# possible_cpus=BENCH_SCALE_CPUS, M maps x 4 null_blk paths for each M of
+# BENCH_SCALE_MAPS, stock, ours and ours with io_timeout_msecs side by side:
+# memory per path (Percpu, Slab, Vmalloc), the time of control operations on
+# every map, and the I/O-timeout tick's cost (scripts/bench/scale-guest.sh,
+# report: scripts/bench/scale-report.pl, into docs/benchmarks-scale.* and the
+# "## Scale" section of docs/benchmarks.md).
 #
 # Prints a table (IOPS, ours/stock in the same mode, each target/raw) and
 # writes docs/benchmarks.md, docs/benchmarks.png (chart) and
@@ -32,6 +40,11 @@
 #                            of the target's hooks; QEMU only), 0 for none
 #   BENCH_DOCS [1]           0: do not touch docs/ (results stay in BENCH_OUT)
 #   BENCH_OUT                results folder [$CACHE/bench/<date-time>]
+#   BENCH_SCALE_MAPS ["10 100 1000"]  scale: map counts
+#   BENCH_SCALE_CPUS [64]    scale: possible CPUs of the guest (2 online)
+#   BENCH_SCALE_BEFORE       scale: also a build of our module at this commit
+#                            (target "before"), to compare with
+#   BENCH_SCALE_BEFORE_MAPS [100]  scale: the largest map count "before" runs at
 # With the defaults a bed takes about 20 minutes on a 2-core machine.
 set -euo pipefail
 # shellcheck source=SCRIPTDIR/common.sh
@@ -40,8 +53,8 @@ set -euo pipefail
 beds=${1:-all}
 case $beds in
 all) beds="uml qemu" ;;
-uml|qemu) ;;
-*) die "usage: $0 [uml|qemu|all]" ;;
+uml|qemu|scale) ;;
+*) die "usage: $0 [uml|qemu|all|scale]" ;;
 esac
 
 runtime=${BENCH_RUNTIME:-3}
@@ -53,8 +66,12 @@ targets=${BENCH_TARGETS:-raw stock-rq stock-bio ours-rq ours-rq-iot ours-biotarg
 workloads=${BENCH_WORKLOADS:-rr1x1 rr1x2 rr32x1 rr32x2 rw1x1 rw1x2 rw32x1 rw32x2}
 failover=${BENCH_FAILOVER:-5}
 profile=${BENCH_PROFILE:-10000}
-for v in "$runtime" "$repeats" "$failover" "$profile"; do
-	[[ $v =~ ^[0-9]+$ ]] || die "BENCH_RUNTIME, BENCH_REPEATS, BENCH_FAILOVER and BENCH_PROFILE are whole numbers"
+scale_maps=${BENCH_SCALE_MAPS:-10 100 1000}
+scale_cpus=${BENCH_SCALE_CPUS:-64}
+scale_before=${BENCH_SCALE_BEFORE:-}
+scale_before_maps=${BENCH_SCALE_BEFORE_MAPS:-100}
+for v in "$runtime" "$repeats" "$failover" "$profile" "$scale_cpus" "$scale_before_maps" $scale_maps; do
+	[[ $v =~ ^[0-9]+$ ]] || die "BENCH_RUNTIME, BENCH_REPEATS, BENCH_FAILOVER, BENCH_PROFILE and BENCH_SCALE_* are whole numbers"
 done
 out=${BENCH_OUT:-$CACHE/bench/$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$out"
@@ -85,7 +102,31 @@ gcc -O2 -Wall -static -o "$probe.tmp" "$TOP/scripts/bench/failover-probe.c" && m
 } > "$out/meta.tsv"
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 
-run_bed() { # run_bed uml|qemu
+run_scale() {
+	local ko before=() targets="stock ours ours-iot" src ops=$CACHE/bench/scale-ops
+	ko=$(MODULE_OUT=$CACHE/module-amd64-bench "$TOP/scripts/beds/build-module.sh" amd64)/dm-mpath-cpp.ko
+	if [ -n "$scale_before" ]; then
+		# That commit's own tree and build script, in the cache.
+		src=$CACHE/bench/before-src
+		rm -rf "$src" && mkdir -p "$src"
+		git -C "$TOP" archive "$scale_before" | tar -x -C "$src"
+		before=(--file "$(MODULE_OUT=$CACHE/module-amd64-before \
+			"$src/scripts/beds/build-module.sh" amd64)/dm-mpath-cpp.ko")
+		targets="stock before ours before-iot ours-iot"
+	fi
+	echo "scale_before	${scale_before:-none}" >> "$out/meta.tsv"
+	# no_hash_pointers: the percpu tracepoints' pointers pair each free
+	# with its allocation.
+	log "scale: booting with $scale_cpus possible CPUs (log: $out/scale.log)"
+	gcc -O2 -Wall -static -o "$ops.tmp" "$TOP/scripts/bench/scale-ops.c" && mv "$ops.tmp" "$ops"
+	QEMU_TIMEOUT=${BENCH_QEMU_TIMEOUT:-7200} QEMU_APPEND="possible_cpus=$scale_cpus no_hash_pointers" \
+		"$TOP/scripts/beds/qemu-debian.sh" --stock-multipath --module "$ko" "${before[@]}" \
+		--file "$ops" "$TOP/scripts/bench/scale-guest.sh" /modules/dm-mpath-cpp.ko "$ops" \
+		"maps=$scale_maps" "targets=$targets" "before_maps=$scale_before_maps" \
+		${before:+"before=${before[1]}"} > "$out/scale.log" 2>&1
+}
+
+run_bed() { # run_bed uml|qemu|scale
 	local bed=$1 t0=$SECONDS rc=0 ko
 	echo "${bed}_load_before	$(loadavg)" >> "$out/meta.tsv"
 	log "$bed: building the module"
@@ -98,6 +139,8 @@ run_bed() { # run_bed uml|qemu
 		log "$bed: booting (log: $out/uml.log)"
 		UML_TIMEOUT=${BENCH_UML_TIMEOUT:-3600} "$TOP/scripts/beds/uml-run.sh" \
 			"$TOP/scripts/bench/guest.sh" "$ko" "$probe" "${guest_args[@]}" > "$out/uml.log" 2>&1 || rc=$?
+	elif [ "$bed" = scale ]; then
+		run_scale || rc=$?
 	else
 		ko=$(MODULE_OUT=$CACHE/module-amd64-bench "$TOP/scripts/beds/build-module.sh" amd64)/dm-mpath-cpp.ko
 		log "$bed: booting (log: $out/qemu.log)"
@@ -112,7 +155,7 @@ run_bed() { # run_bed uml|qemu
 	tr -d '\r' < "$out/$bed.log" | grep -ao 'BENCH|.*' > "$out/$bed.txt" || true
 	grep '^BENCH|error|' "$out/$bed.txt" >&2 || true
 	[ $rc = 0 ] || log "warning: $bed run ended with status $rc (see $out/$bed.log)"
-	log "$bed: $(grep -c '^BENCH|iops|' "$out/$bed.txt") fio results in $((SECONDS - t0)) s"
+	log "$bed: $(grep -c '^BENCH|\(iops\|scale\)|' "$out/$bed.txt") results in $((SECONDS - t0)) s"
 }
 
 for bed in $beds; do
@@ -121,5 +164,9 @@ done
 
 docs=()
 [ "${BENCH_DOCS:-1}" = 0 ] || docs=(--docs "$TOP/docs")
-perl "$TOP/scripts/bench/report.pl" --results "$out" "${docs[@]}" | tee "$out/report.txt"
+if [ "$beds" = scale ]; then
+	perl "$TOP/scripts/bench/scale-report.pl" --results "$out" "${docs[@]}" | tee "$out/report.txt"
+else
+	perl "$TOP/scripts/bench/report.pl" --results "$out" "${docs[@]}" | tee "$out/report.txt"
+fi
 log "results in $out"

@@ -1,0 +1,200 @@
+#!/usr/bin/perl
+# Report of scripts/bench.sh scale: memory per path and control-operation
+# times, ours beside the stock target, per map count.
+#
+#   scale-report.pl --results DIR [--docs DOCSDIR]
+#
+# DIR holds meta.tsv and scale.txt (the BENCH| lines of scale-guest.sh).
+# Prints the table; with --docs also writes DOCSDIR/benchmarks-scale.tsv,
+# benchmarks-scale.png (memory per path against the map count, when gnuplot
+# is there) and the "## Scale" section of DOCSDIR/benchmarks.md, in place of
+# the one there (before "## Notes" when there is none).
+use strict;
+use warnings;
+use Getopt::Long;
+
+my ($dir, $docs);
+GetOptions('results=s' => \$dir, 'docs=s' => \$docs) && $dir
+	or die "usage: $0 --results DIR [--docs DOCSDIR]\n";
+
+my (%meta, %info, %v, %maps, @errors);
+if (open my $m, '<', "$dir/meta.tsv") {
+	while (<$m>) { chomp; my ($k, $val) = split /\t/, $_, 2; $meta{$k} = $val; }
+}
+open my $in, '<', "$dir/scale.txt" or die "scale-report.pl: no $dir/scale.txt\n";
+while (<$in>) {
+	chomp;
+	my @f = split /\|/;
+	if ($f[1] eq 'scale' && @f == 7) {
+		my (undef, undef, $t, $m, $p, $k, $val) = @f;
+		$v{$t}{$m}{$k} = $val;
+		$v{$t}{$m}{paths} = $p;
+		$maps{$m} = 1;
+	} elsif ($f[1] eq 'info') {
+		$info{$f[2]} = $f[3];
+	} elsif ($f[1] eq 'error') {
+		push @errors, $f[2];
+	}
+}
+%v or die "scale-report.pl: no scale results in $dir/scale.txt\n";
+my @TORDER = grep { $v{$_} } qw(stock before ours before-iot ours-iot);
+my %TNAME = (stock => 'stock', before => 'before', ours => 'ours',
+	'before-iot' => 'before+iotimeout', 'ours-iot' => 'ours+iotimeout');
+my @M = sort { $a <=> $b } keys %maps;
+my ($possible) = ($info{cpus_possible} // '') =~ /-(\d+)$/;
+$possible = defined $possible ? $possible + 1 : 0;
+
+# Bytes per path of a growth in kB (meminfo) or bytes (_B).
+sub per_path {
+	my ($t, $m, $k) = @_;
+	my $r = $v{$t}{$m} or return undef;
+	return undef unless defined $r->{$k} && $r->{$k} >= 0 && $r->{paths};
+	return $r->{$k} * ($k =~ /_B$/ ? 1 : 1024) / ($m * $r->{paths});
+}
+# Percpu (allocated, from the tracepoints), Slab and Vmalloc: what a path costs.
+my @MEMKEYS = qw(percpu_alloc_B slab_kB vmalloc_kB);
+sub fmt { my ($x, $f) = @_; return defined $x ? sprintf($f // '%.0f', $x) : '-'; }
+sub ratio {
+	my ($t, $m, $k) = @_;
+	return '' if $t eq 'stock';
+	my ($a, $b) = ($v{$t}{$m}{$k}, $v{stock}{$m}{$k});
+	return '' unless defined $a && defined $b && $b > 0;
+	return sprintf ' (%.2f)', $a / $b;
+}
+
+my @OPS = qw(create status table fail reinstate reload remove);
+my $table = '';
+$table .= sprintf "%-6s %-15s %9s %9s %9s %9s %9s | %s | %s\n", 'maps', 'target',
+	'Percpu', 'Slab', 'Vmalloc', 'total', 'Percpu', join(' ', map { sprintf '%13s', $_ } @OPS), 'tick';
+$table .= sprintf "%-6s %-15s %9s %9s %9s %9s %9s | %s | %s\n", '', '', 'B/path', 'B/path',
+	'B/path', 'B/path', 'pages', join(' ', map { sprintf '%13s', 'ms (/stock)' } @OPS), 'ns/path (calls/s)';
+for my $m (@M) {
+	for my $t (@TORDER) {
+		next unless $v{$t}{$m};
+		my @mem = map { per_path($t, $m, $_) } @MEMKEYS;
+		my $total = (grep { !defined } @mem) ? undef : $mem[0] + $mem[1] + $mem[2];
+		my $r = $v{$t}{$m};
+		my $tick = '-';
+		if ($r->{tick_calls} && defined $r->{tick_mean_ns}) {
+			my $secs = $info{tick_s} || 4;
+			$tick = sprintf '%.0f (%.0f)', $r->{tick_mean_ns} / $r->{paths},
+				$r->{tick_calls} / $secs;
+		}
+		$table .= sprintf "%-6s %-15s %9s %9s %9s %9s %9s | %s | %s\n", $m, $TNAME{$t},
+			(map { fmt($_) } @mem), fmt($total), fmt(per_path($t, $m, 'percpu_kB')),
+			join(' ', map { sprintf '%13s', fmt($r->{"${_}_ms"}) . ratio($t, $m, "${_}_ms") } @OPS),
+			$tick;
+	}
+}
+
+# Ours over stock per path, and the same at 256 possible CPUs (Percpu grows
+# with the CPUs; the rest does not).
+my $extra = '';
+for my $t (grep { $_ ne 'stock' } @TORDER) {
+	for my $m (@M) {
+		my @d = map {
+			my ($a, $b) = (per_path($t, $m, $_), per_path('stock', $m, $_));
+			defined $a && defined $b ? $a - $b : undef } @MEMKEYS;
+		next if grep { !defined } @d;
+		my $at256 = $possible ? $d[0] * 256 / $possible + $d[1] + $d[2] : undef;
+		$extra .= sprintf "%-15s %5d maps: %+6.0f B/path (Percpu %+.0f, Slab %+.0f, Vmalloc %+.0f)" .
+			"; at 256 possible CPUs %s B/path\n", $TNAME{$t}, $m, $d[0] + $d[1] + $d[2], @d,
+			fmt($at256, '%+.0f');
+	}
+}
+
+my $head = sprintf "Scale: M maps x %s paths, %s possible CPUs (%s online), %s, QEMU TCG\n",
+	$v{$TORDER[0]}{$M[0]}{paths}, $possible || '?', $info{cpus_online} // '?', $info{kernel} // '?';
+print $head, "\n", $table, "\nOurs minus stock, per path:\n", $extra;
+print "\nerrors:\n", map { "  $_\n" } @errors if @errors;
+exit 0 unless $docs;
+
+# --- docs: data, chart, section
+open my $tsv, '>', "$docs/benchmarks-scale.tsv" or die "$docs/benchmarks-scale.tsv: $!\n";
+print $tsv "target\tmaps\tpaths\tkey\tvalue\n";
+for my $t (@TORDER) {
+	for my $m (@M) {
+		print $tsv join("\t", $t, $m, $v{$t}{$m}{paths}, $_, $v{$t}{$m}{$_}), "\n"
+			for grep { $_ ne 'paths' } sort keys %{$v{$t}{$m} // {}};
+	}
+}
+close $tsv;
+
+my $chart = '';
+if (system('sh', '-c', 'command -v gnuplot >/dev/null') == 0) {
+	my $dat = "$dir/scale-chart.dat";
+	open my $d, '>', $dat or die "$dat: $!\n";
+	print $d join("\t", 'maps', map { "\"$TNAME{$_}\"" } @TORDER), "\n";
+	for my $m (@M) {
+		print $d join("\t", $m, map {
+			my $t = $_;
+			my @x = map { per_path($t, $m, $_) } @MEMKEYS;
+			(grep { !defined } @x) ? 'NaN' : sprintf('%.0f', $x[0] + $x[1] + $x[2]) } @TORDER), "\n";
+	}
+	close $d;
+	open my $g, '>', "$dir/scale-chart.gp" or die "$dir/scale-chart.gp: $!\n";
+	print $g <<"EOT";
+set terminal pngcairo size 800,480 font ',10'
+set output '$docs/benchmarks-scale.png'
+set title "Memory per path (Percpu + Slab + Vmalloc), $possible possible CPUs"
+set xlabel 'maps (x $v{$TORDER[0]}{$M[0]}{paths} paths)'
+set ylabel 'bytes per path'
+set logscale x
+set xtics (@{[ join(', ', map { "'$_' $_" } @M) ]})
+set yrange [0:*]
+set key outside right
+set grid ytics
+plot for [i=2:@{[ scalar(@TORDER) + 1 ]}] '$dat' using 1:i with linespoints lw 2 title columnheader(i)
+EOT
+	close $g;
+	if (system('gnuplot', "$dir/scale-chart.gp") == 0) {
+		$chart = "![memory per path against the map count](benchmarks-scale.png)\n\n";
+	} else {
+		warn "scale-report.pl: gnuplot failed\n";
+	}
+}
+
+my $section = <<"EOT";
+## Scale: memory per path and control operations at 10 to 1,000 maps
+
+Written by `scripts/bench.sh scale` on $meta{date}, at commit `$meta{git}`
+@{[ ($meta{scale_before} // 'none') ne 'none' ? "(\"before\": our module at commit `$meta{scale_before}`) " : '' ]}on $meta{host_cpu}, $meta{host_cpus} cores; the run took @{[ $meta{scale_seconds} // '?' ]} s.
+Debian's kernel in QEMU TCG booted with `possible_cpus=$possible`: per-CPU
+memory is allocated for every possible CPU, online or not. Every map of a
+run has the same $v{$TORDER[0]}{$M[0]}{paths} null_blk paths in one round-robin group;
+`dm_mq_queue_depth=64` for both targets so that 1,000 request-based maps fit
+the guest. Memory is what loading the module and creating the maps added,
+so dm core's own per-map memory is in every figure alike: compare ours with
+stock. Percpu is what the per-CPU allocator's tracepoints show still
+allocated (every possible CPU's copy); Slab and Vmalloc, and "Percpu
+pages", are the growth of /proc/meminfo (caches dropped, console quiet).
+Percpu pages stay populated after a free, so that column shows only the
+first target's growth in full: the later ones reuse what it left. Times: create is one `dmsetup create --concise` for every map,
+status and table one `dmsetup` each; fail, reinstate (one message per map)
+and reload (noflush suspend, load, resume per map) run one `dmsetup` per
+step, whose start-up under TCG is most of their time. The tick is the
+I/O timeout's check (`mpc_io_check`, timed by function_graph, tracer cost
+included), once per map every quarter of the timeout.
+
+$chart```
+$head
+$table
+Ours minus stock, per path:
+$extra```
+@{[ @errors ? "\nErrors:\n\n" . join('', map { "- $_\n" } @errors) : '' ]}
+EOT
+
+my $md = "$docs/benchmarks.md";
+my $text = '';
+if (open my $old, '<', $md) { local $/; $text = <$old>; }
+if ($text =~ /^## Scale/m) {
+	$text =~ s/^## Scale.*?(?=^## (?!Scale)|\z)/$section\n/ms;
+} elsif ($text =~ /^## Notes/m) {
+	$text =~ s/^(?=## Notes)/$section\n/m;
+} else {
+	$text .= "\n$section";
+}
+open my $o, '>', "$md.tmp" or die "$md.tmp: $!\n";
+print $o $text;
+close $o;
+rename "$md.tmp", $md or die "$md: $!\n";
