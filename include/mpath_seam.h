@@ -150,13 +150,17 @@ unsigned long mpg_io_counts_read(const struct mpg_io_counts *counts,
 				 unsigned int idx) MPATH_NOEXCEPT;
 
 /*
- * This CPU's next turn of the rotation named by key (an address, compared,
- * never dereferenced).  The turns live in a small per-CPU cache shared by
- * every map, so their memory does not grow with paths or groups; a
- * rotation that finds its slot taken by another restarts at a random turn,
- * which keeps the choice even when two rotations keep taking the slot.
+ * The turns of the rotations (a group's path choice) live in a small
+ * per-CPU cache shared by every map, so that their memory does not grow
+ * with paths or groups.  A rotation's key is a number no other rotation
+ * had since the module loaded (mpg_turn_key_new).  mpg_next_turn gives
+ * this CPU's next turn of key and returns nonzero; it returns 0 when key is
+ * not in this CPU's cache (first use here, or evicted by another rotation),
+ * and mpg_start_turns(key, turn) then caches key with turn + 1 next.
  */
-unsigned int mpg_next_turn(const void *key) MPATH_NOEXCEPT;
+unsigned long long mpg_turn_key_new(void) MPATH_NOEXCEPT;
+int mpg_next_turn(unsigned long long key, unsigned int *turn) MPATH_NOEXCEPT;
+void mpg_start_turns(unsigned long long key, unsigned int turn) MPATH_NOEXCEPT;
 
 unsigned long mpg_lock(struct mpg_ctx *ctx) MPATH_NOEXCEPT;
 void mpg_unlock(struct mpg_ctx *ctx, unsigned long flags) MPATH_NOEXCEPT;

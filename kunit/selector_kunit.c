@@ -102,15 +102,14 @@ static void test_queue_length(struct kunit *test)
 {
 	struct fixture *fx = fx_new(test, "0 0 1 1 queue-length 0 2 0 8:16 8:32", 0);
 	struct mpath_io io[4];
-	const char *dev, *first, *other;
+	const char *dev;
 
 	KUNIT_EXPECT_STREQ(test, fx_status(fx, MP_STATUS_INFO),
 			   "2 1 0 0 1 1 E 0 2 1 8:16 A 0 0 8:32 A 0 0 ");
-	/* A tie goes to the path in turn: either. */
-	KUNIT_EXPECT_EQ(test, fx_map_rq(fx, &io[0], &first), MP_MAPIO_REMAPPED);
-	other = strcmp(first, "8:16") ? "8:16" : "8:32";
+	KUNIT_EXPECT_EQ(test, fx_map_rq(fx, &io[0], &dev), MP_MAPIO_REMAPPED);
+	KUNIT_EXPECT_STREQ(test, dev, "8:16");
 	KUNIT_EXPECT_EQ(test, fx_map_rq(fx, &io[1], &dev), MP_MAPIO_REMAPPED);
-	KUNIT_EXPECT_STREQ(test, dev, other);
+	KUNIT_EXPECT_STREQ(test, dev, "8:32");
 	KUNIT_EXPECT_EQ(test, fx_map_rq(fx, &io[2], &dev), MP_MAPIO_REMAPPED);
 	KUNIT_EXPECT_STREQ(test, fx_status(fx, MP_STATUS_INFO),
 			   strcmp(dev, "8:16") ? "2 0 0 0 1 1 A 0 2 1 8:16 A 0 1 8:32 A 0 2 " :
@@ -119,7 +118,7 @@ static void test_queue_length(struct kunit *test)
 	end_rq(fx, &io[1]);
 	end_rq(fx, &io[2]);
 	KUNIT_EXPECT_EQ(test, fx_map_rq(fx, &io[1], &dev), MP_MAPIO_REMAPPED);
-	KUNIT_EXPECT_STREQ(test, dev, other);
+	KUNIT_EXPECT_STREQ(test, dev, "8:32");
 	end_rq(fx, &io[0]);
 	end_rq(fx, &io[1]);
 	KUNIT_EXPECT_STREQ(test, fx_status(fx, MP_STATUS_INFO),
@@ -314,6 +313,46 @@ out:
 	fx_destroy(test, fx);
 }
 
+/*
+ * A new group's first I/O takes its first path, as mainline's does.  Then
+ * more round-robin groups than the per-CPU turn cache has slots, one I/O
+ * each in turn, keep evicting each other; each must still share its I/O
+ * between its two paths (a rotation that restarted at the same turn after
+ * every eviction would send all of it down one path).
+ */
+static void test_round_robin_shared_turns(struct kunit *test)
+{
+	enum { MAPS = 64, ROUNDS = 40 };
+	struct fixture **fx = kunit_kcalloc(test, MAPS, sizeof(*fx), GFP_KERNEL);
+	unsigned int *second = kunit_kcalloc(test, MAPS, sizeof(*second), GFP_KERNEL);
+	struct mpath_io io;
+	const char *dev;
+	unsigned int m, r;
+
+	KUNIT_ASSERT_NOT_NULL(test, fx);
+	KUNIT_ASSERT_NOT_NULL(test, second);
+	for (m = 0; m < MAPS; m++) {
+		fx[m] = fx_new(test, "0 0 1 1 round-robin 0 2 1 8:16 1 8:32 1", 0);
+		KUNIT_ASSERT_NOT_NULL(test, fx[m]);
+	}
+	migrate_disable();
+	for (r = 0; r < ROUNDS; r++) {
+		for (m = 0; m < MAPS; m++) {
+			KUNIT_EXPECT_EQ(test, fx_map_rq(fx[m], &io, &dev), MP_MAPIO_REMAPPED);
+			if (!r)
+				KUNIT_EXPECT_STREQ(test, dev, "8:16");
+			second[m] += !strcmp(dev, "8:32");
+			end_rq(fx[m], &io);
+		}
+	}
+	migrate_enable();
+	for (m = 0; m < MAPS; m++) {
+		KUNIT_EXPECT_GE_MSG(test, second[m], ROUNDS / 4U, "map %u", m);
+		KUNIT_EXPECT_LE_MSG(test, second[m], 3U * ROUNDS / 4, "map %u", m);
+		fx_destroy(test, fx[m]);
+	}
+}
+
 static void test_busy(struct kunit *test)
 {
 	struct fixture *fx = fx_new(test, "1 queue_if_no_path 0 1 1 round-robin 0 2 0 8:16 8:32", 0);
@@ -346,6 +385,7 @@ static struct kunit_case selector_cases[] = {
 	KUNIT_CASE(test_io_affinity),
 	KUNIT_CASE(test_lockless_fast_path),
 	KUNIT_CASE(test_round_robin_turns),
+	KUNIT_CASE(test_round_robin_shared_turns),
 	KUNIT_CASE(test_busy),
 	{}
 };

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit tests of the per-CPU services whose memory does not grow with the
- * paths: the I/O counts and the turn cache.
+ * paths: the I/O counts and the turn cache (how the rotations share it is
+ * tested with the selectors).
  */
 #include <kunit/test.h>
 
@@ -23,50 +24,56 @@ static void test_io_counts(struct kunit *test)
 	mpg_io_counts_free(counts);
 }
 
-/* A rotation that keeps its slot takes consecutive turns. */
+/* A new key misses; once started, it takes consecutive turns. */
 static void test_turns_consecutive(struct kunit *test)
 {
-	static char key;
-	unsigned int first, i, bad = 0;
+	unsigned long long key = mpg_turn_key_new();
+	unsigned int turn = 0, i, bad = 0;
+	int hit;
 
+	KUNIT_EXPECT_NE(test, key, 0ULL);
+	KUNIT_EXPECT_NE(test, mpg_turn_key_new(), key);
 	migrate_disable();
-	first = mpg_next_turn(&key);
+	hit = mpg_next_turn(key, &turn);
+	mpg_start_turns(key, 7);
 	for (i = 1; i <= 100; i++)
-		bad += mpg_next_turn(&key) != first + i;
+		bad += !mpg_next_turn(key, &turn) || turn != 7 + i;
 	migrate_enable();
+	KUNIT_EXPECT_EQ(test, hit, 0);
 	KUNIT_EXPECT_EQ(test, bad, 0U);
 }
 
 /*
- * More rotations than the cache has slots, taking turns one after another:
- * they keep taking each other's slots, and each must still spread its
- * choice between two paths (a turn counter carried over from the slot's
- * last user would give one rotation the same parity every time).
+ * More keys than the cache has slots: an evicted key misses, it never
+ * gets another key's turn.
  */
-static void test_turns_shared_slots(struct kunit *test)
+static void test_turns_evicted(struct kunit *test)
 {
-	enum { KEYS = 64, ROUNDS = 200 };
-	static char keys[KEYS];
-	unsigned int *odd = kunit_kzalloc(test, KEYS * sizeof(*odd), GFP_KERNEL);
-	unsigned int k, r;
+	enum { KEYS = 64 };
+	unsigned long long keys[KEYS];
+	unsigned int k, turn, hits = 0, wrong = 0;
 
-	KUNIT_ASSERT_NOT_NULL(test, odd);
+	for (k = 0; k < KEYS; k++)
+		keys[k] = mpg_turn_key_new();
 	migrate_disable();
-	for (r = 0; r < ROUNDS; r++)
-		for (k = 0; k < KEYS; k++)
-			odd[k] += mpg_next_turn(&keys[k]) & 1;
-	migrate_enable();
-	/* Even chance per turn: outside 25%..75% of 200 is below 1e-12. */
+	for (k = 0; k < KEYS; k++)
+		mpg_start_turns(keys[k], 1000 * k);
 	for (k = 0; k < KEYS; k++) {
-		KUNIT_EXPECT_GE_MSG(test, odd[k], ROUNDS / 4U, "rotation %u", k);
-		KUNIT_EXPECT_LE_MSG(test, odd[k], 3U * ROUNDS / 4, "rotation %u", k);
+		if (!mpg_next_turn(keys[k], &turn))
+			continue;
+		hits++;
+		wrong += turn != 1000 * k + 1;
 	}
+	migrate_enable();
+	KUNIT_EXPECT_EQ(test, wrong, 0U);
+	KUNIT_EXPECT_LE(test, hits, 32U);
+	KUNIT_EXPECT_GT(test, hits, 0U);
 }
 
 static struct kunit_case services_cases[] = {
 	KUNIT_CASE(test_io_counts),
 	KUNIT_CASE(test_turns_consecutive),
-	KUNIT_CASE(test_turns_shared_slots),
+	KUNIT_CASE(test_turns_evicted),
 	{}
 };
 

@@ -11,7 +11,6 @@
 #include <linux/device-mapper.h>
 #include <linux/hash.h>
 #include <linux/percpu.h>
-#include <linux/random.h>
 #include <linux/ratelimit.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -95,27 +94,38 @@ unsigned long mpg_io_counts_read(const struct mpg_io_counts *counts, unsigned in
 #define MPG_TURN_BITS 5
 
 struct mpg_turn_cache {
-	const void *key[1 << MPG_TURN_BITS];
+	u64 key[1 << MPG_TURN_BITS];	/* 0: empty; keys start at 1 */
 	unsigned int turn[1 << MPG_TURN_BITS];
 };
 
 static DEFINE_PER_CPU(struct mpg_turn_cache, mpg_turns);
+static atomic64_t mpg_turn_keys = ATOMIC64_INIT(0);
 
-unsigned int mpg_next_turn(const void *key)
+unsigned long long mpg_turn_key_new(void)
 {
-	unsigned int slot = hash_ptr(key, MPG_TURN_BITS);
-	unsigned int turn;
+	return (u64)atomic64_inc_return(&mpg_turn_keys);
+}
 
-	/*
-	 * Each step is one this_cpu op: an interrupt or a migration in
-	 * between costs at most one uneven turn, never a wrong memory access.
-	 */
-	if (likely(this_cpu_read(mpg_turns.key[slot]) == key))
-		return this_cpu_inc_return(mpg_turns.turn[slot]) - 1;
-	turn = get_random_u32();
+/*
+ * Each step is one this_cpu op: an interrupt or a migration in between
+ * costs at most one uneven turn, never a wrong memory access.
+ */
+int mpg_next_turn(unsigned long long key, unsigned int *turn)
+{
+	unsigned int slot = hash_64(key, MPG_TURN_BITS);
+
+	if (unlikely(this_cpu_read(mpg_turns.key[slot]) != key))
+		return 0;
+	*turn = this_cpu_inc_return(mpg_turns.turn[slot]) - 1;
+	return 1;
+}
+
+void mpg_start_turns(unsigned long long key, unsigned int turn)
+{
+	unsigned int slot = hash_64(key, MPG_TURN_BITS);
+
 	this_cpu_write(mpg_turns.key[slot], key);
 	this_cpu_write(mpg_turns.turn[slot], turn + 1);
-	return turn;
 }
 
 void mpg_log(enum mpath_log_level level, const char *fmt, ...)

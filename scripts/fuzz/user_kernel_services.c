@@ -115,28 +115,39 @@ unsigned long mpg_io_counts_read(const struct mpg_io_counts *counts, unsigned in
 
 /*
  * The per-CPU turn cache, with two slots per simulated CPU so that
- * rotations collide often; a fixed pseudo-random restart keeps runs
- * reproducible.
+ * rotations collide often.
  */
 #define UG_TURN_SLOTS 2
 
 static struct {
-	const void *key[UG_TURN_SLOTS];
+	unsigned long long key[UG_TURN_SLOTS];
 	unsigned int turn[UG_TURN_SLOTS];
 } ug_turns[UG_NR_CPUS];
-static unsigned int ug_turn_seed = 1;
+static unsigned long long ug_turn_keys;
 
-unsigned int mpg_next_turn(const void *key)
+unsigned long long mpg_turn_key_new(void)
+{
+	return ++ug_turn_keys;
+}
+
+int mpg_next_turn(unsigned long long key, unsigned int *turn)
 {
 	unsigned int cpu = mpg_this_cpu();
-	unsigned int slot = (unsigned int)(((uintptr_t)key >> 4) % UG_TURN_SLOTS);
+	unsigned int slot = (unsigned int)(key % UG_TURN_SLOTS);
 
-	if (ug_turns[cpu].key[slot] == key)
-		return ug_turns[cpu].turn[slot]++;
-	ug_turn_seed = ug_turn_seed * 1103515245 + 12345;
+	if (ug_turns[cpu].key[slot] != key)
+		return 0;
+	*turn = ug_turns[cpu].turn[slot]++;
+	return 1;
+}
+
+void mpg_start_turns(unsigned long long key, unsigned int turn)
+{
+	unsigned int cpu = mpg_this_cpu();
+	unsigned int slot = (unsigned int)(key % UG_TURN_SLOTS);
+
 	ug_turns[cpu].key[slot] = key;
-	ug_turns[cpu].turn[slot] = ug_turn_seed + 1;
-	return ug_turn_seed;
+	ug_turns[cpu].turn[slot] = turn + 1;
 }
 
 /* ---- text ---- */
@@ -373,5 +384,5 @@ void ug_world_reset(void)
 	ug_now = 1000000000ULL;
 	ug_cpu = 0;
 	memset(ug_turns, 0, sizeof(ug_turns));
-	ug_turn_seed = 1;
+	ug_turn_keys = 0;
 }

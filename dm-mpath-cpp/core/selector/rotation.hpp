@@ -3,8 +3,9 @@
 // What every policy but io-affinity shares: the count of usable paths in the
 // group, and the turn that spreads ties over them.  Mainline breaks ties by
 // moving the chosen path to the tail of a list under a spinlock; here a turn
-// counter picks the valid path, kept per CPU (mpg_next_turn), so that
-// choosing a path writes no cache line another CPU uses.
+// counter picks the valid path, kept per CPU in the glue's turn cache
+// (mpg_next_turn), so that choosing a path writes no cache line another CPU
+// uses.
 #pragma once
 
 #include "../base/atomic.hpp"
@@ -18,6 +19,8 @@ public:
 	Rotation(const Rotation &) = delete;
 	Rotation &operator=(const Rotation &) = delete;
 
+	// Table load: its own key into the turn cache.
+	void init_turns() { turn_key_ = mpg_turn_key_new(); }
 	void release() { valid_count_.init(0); }
 
 	unsigned int valid_count() const { return valid_count_.read(); }
@@ -41,7 +44,7 @@ public:
 		PathT *first = nullptr;
 
 		if (valid > 1)
-			skip = mpg_next_turn(this) % valid;
+			skip = next_turn() % valid;
 		for (unsigned int i = 0; i < nr; i++) {
 			if (!paths[i].active.read())
 				continue;
@@ -86,6 +89,23 @@ public:
 	}
 
 private:
+	// This CPU's next turn.  Where the cache does not hold it, the next of
+	// the rotation's restarts: a new group starts at its first path, as
+	// mainline's does, and rotations that keep evicting each other from a
+	// slot still take turns instead of restarting alike.
+	unsigned int next_turn() const
+	{
+		unsigned int turn;
+
+		if (mpg_next_turn(turn_key_, &turn))
+			return turn;
+		turn = static_cast<unsigned int>(restarts_.add(1));
+		mpg_start_turns(turn_key_, turn);
+		return turn;
+	}
+
+	unsigned long long turn_key_ = 0;
+	mutable Counter restarts_; // written only on a cache miss
 	Lockless<unsigned int> valid_count_;
 };
 

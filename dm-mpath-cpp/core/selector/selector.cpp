@@ -32,6 +32,7 @@ bool PolicySet<Policies...>::set_policy_from(const char *name)
 template <typename... Policies>
 bool PolicySet<Policies...>::create(ArgSet args)
 {
+	rotation_.init_turns();
 	return visit([&](auto &p) { return p.create(args); });
 }
 
