@@ -3,7 +3,7 @@
 # boot of the UML test kernel and one boot of Debian's stock kernel in QEMU
 # (TCG, 2 CPUs). A benchmark, not a test: it asserts nothing about speed.
 #
-#   scripts/bench.sh [uml|qemu|all|scale]      (default all)
+#   scripts/bench.sh [uml|qemu|all|scale|storm]      (default all)
 #
 # Per bed: fio 4k random read and random write, queue depth 1 (psync) and 32
 # (libaio), 1 and 2 jobs, over 2 and 4 null_blk paths, on a raw null_blk
@@ -20,6 +20,12 @@
 # every map, and the I/O-timeout tick's cost (scripts/bench/scale-guest.sh,
 # report: scripts/bench/scale-report.pl, into docs/benchmarks-scale.* and the
 # "## Scale" section of docs/benchmarks.md).
+#
+# storm (not part of all): a failover storm in Debian's kernel in QEMU:
+# BENCH_STORM_LUNS scsi_debug LUNs through two hosts, one map each, fio
+# with verify on some; every path of one host goes offline at once.  The
+# time until every map has failed over, the uevents, the I/O errors, stock
+# and ours (scripts/bench/storm-guest.sh; "## Failover storm" section).
 #
 # Prints a table (IOPS, ours/stock in the same mode, each target/raw) and
 # writes docs/benchmarks.md, docs/benchmarks.png (chart) and
@@ -45,6 +51,9 @@
 #   BENCH_SCALE_BEFORE       scale: also a build of our module at this commit
 #                            (target "before"), to compare with
 #   BENCH_SCALE_BEFORE_MAPS [100]  scale: the largest map count "before" runs at
+#   BENCH_SCALE_MEM [4096]   scale: guest memory, MiB
+#   BENCH_STORM_LUNS [32], BENCH_STORM_ROUNDS [3], BENCH_STORM_FIO_MAPS [4]
+#                            storm: LUNs (maps), rounds per target, maps with fio
 # With the defaults a bed takes about 20 minutes on a 2-core machine.
 set -euo pipefail
 # shellcheck source=SCRIPTDIR/common.sh
@@ -53,8 +62,8 @@ set -euo pipefail
 beds=${1:-all}
 case $beds in
 all) beds="uml qemu" ;;
-uml|qemu|scale) ;;
-*) die "usage: $0 [uml|qemu|all|scale]" ;;
+uml|qemu|scale|storm) ;;
+*) die "usage: $0 [uml|qemu|all|scale|storm]" ;;
 esac
 
 runtime=${BENCH_RUNTIME:-3}
@@ -70,8 +79,12 @@ scale_maps=${BENCH_SCALE_MAPS:-10 100 1000}
 scale_cpus=${BENCH_SCALE_CPUS:-64}
 scale_before=${BENCH_SCALE_BEFORE:-}
 scale_before_maps=${BENCH_SCALE_BEFORE_MAPS:-100}
-for v in "$runtime" "$repeats" "$failover" "$profile" "$scale_cpus" "$scale_before_maps" $scale_maps; do
-	[[ $v =~ ^[0-9]+$ ]] || die "BENCH_RUNTIME, BENCH_REPEATS, BENCH_FAILOVER, BENCH_PROFILE and BENCH_SCALE_* are whole numbers"
+storm_luns=${BENCH_STORM_LUNS:-32}
+storm_rounds=${BENCH_STORM_ROUNDS:-3}
+storm_fio_maps=${BENCH_STORM_FIO_MAPS:-4}
+for v in "$runtime" "$repeats" "$failover" "$profile" "$scale_cpus" "$scale_before_maps" $scale_maps \
+	 "$storm_luns" "$storm_rounds" "$storm_fio_maps"; do
+	[[ $v =~ ^[0-9]+$ ]] || die "BENCH_RUNTIME, BENCH_REPEATS, BENCH_FAILOVER, BENCH_PROFILE, BENCH_SCALE_* and BENCH_STORM_* are whole numbers"
 done
 out=${BENCH_OUT:-$CACHE/bench/$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$out"
@@ -119,14 +132,26 @@ run_scale() {
 	# with its allocation.
 	log "scale: booting with $scale_cpus possible CPUs (log: $out/scale.log)"
 	gcc -O2 -Wall -static -o "$ops.tmp" "$TOP/scripts/bench/scale-ops.c" && mv "$ops.tmp" "$ops"
-	QEMU_TIMEOUT=${BENCH_QEMU_TIMEOUT:-7200} QEMU_APPEND="possible_cpus=$scale_cpus no_hash_pointers" \
+	# dm core's own memory is about 600 kB per request-based map here.
+	QEMU_MEM=${BENCH_SCALE_MEM:-4096} QEMU_TIMEOUT=${BENCH_QEMU_TIMEOUT:-7200} \
+		QEMU_APPEND="possible_cpus=$scale_cpus no_hash_pointers" \
 		"$TOP/scripts/beds/qemu-debian.sh" --stock-multipath --module "$ko" "${before[@]}" \
 		--file "$ops" "$TOP/scripts/bench/scale-guest.sh" /modules/dm-mpath-cpp.ko "$ops" \
 		"maps=$scale_maps" "targets=$targets" "before_maps=$scale_before_maps" \
 		${before:+"before=${before[1]}"} > "$out/scale.log" 2>&1
 }
 
-run_bed() { # run_bed uml|qemu|scale
+run_storm() {
+	local ko
+	ko=$(MODULE_OUT=$CACHE/module-amd64-bench "$TOP/scripts/beds/build-module.sh" amd64)/dm-mpath-cpp.ko
+	log "storm: booting (log: $out/storm.log)"
+	QEMU_MEM=2048 QEMU_TIMEOUT=${BENCH_QEMU_TIMEOUT:-3600} \
+		"$TOP/scripts/beds/qemu-debian.sh" --stock-multipath --module "$ko" \
+		"$TOP/scripts/bench/storm-guest.sh" /modules/dm-mpath-cpp.ko "luns=$storm_luns" \
+		"rounds=$storm_rounds" "fio_maps=$storm_fio_maps" > "$out/storm.log" 2>&1
+}
+
+run_bed() { # run_bed uml|qemu|scale|storm
 	local bed=$1 t0=$SECONDS rc=0 ko
 	echo "${bed}_load_before	$(loadavg)" >> "$out/meta.tsv"
 	log "$bed: building the module"
@@ -141,6 +166,8 @@ run_bed() { # run_bed uml|qemu|scale
 			"$TOP/scripts/bench/guest.sh" "$ko" "$probe" "${guest_args[@]}" > "$out/uml.log" 2>&1 || rc=$?
 	elif [ "$bed" = scale ]; then
 		run_scale || rc=$?
+	elif [ "$bed" = storm ]; then
+		run_storm || rc=$?
 	else
 		ko=$(MODULE_OUT=$CACHE/module-amd64-bench "$TOP/scripts/beds/build-module.sh" amd64)/dm-mpath-cpp.ko
 		log "$bed: booting (log: $out/qemu.log)"
@@ -155,7 +182,7 @@ run_bed() { # run_bed uml|qemu|scale
 	tr -d '\r' < "$out/$bed.log" | grep -ao 'BENCH|.*' > "$out/$bed.txt" || true
 	grep '^BENCH|error|' "$out/$bed.txt" >&2 || true
 	[ $rc = 0 ] || log "warning: $bed run ended with status $rc (see $out/$bed.log)"
-	log "$bed: $(grep -c '^BENCH|\(iops\|scale\)|' "$out/$bed.txt") results in $((SECONDS - t0)) s"
+	log "$bed: $(grep -c '^BENCH|\(iops\|scale\|storm\)|' "$out/$bed.txt") results in $((SECONDS - t0)) s"
 }
 
 for bed in $beds; do
@@ -164,7 +191,7 @@ done
 
 docs=()
 [ "${BENCH_DOCS:-1}" = 0 ] || docs=(--docs "$TOP/docs")
-if [ "$beds" = scale ]; then
+if [ "$beds" = scale ] || [ "$beds" = storm ]; then
 	perl "$TOP/scripts/bench/scale-report.pl" --results "$out" "${docs[@]}" | tee "$out/report.txt"
 else
 	perl "$TOP/scripts/bench/report.pl" --results "$out" "${docs[@]}" | tee "$out/report.txt"

@@ -34,7 +34,8 @@
 # The console goes to stdout. The exit status is the scenario's; 1 when the
 # guest did not report one (timeout, panic) or the kernel logged a BUG, oops,
 # WARNING or call trace. Environment: QEMU_TIMEOUT (seconds, default 900),
-# QEMU_APPEND (extra kernel words; unknown KEY=val reach the scenario's env).
+# QEMU_APPEND (extra kernel words; unknown KEY=val reach the scenario's env),
+# QEMU_MEM (guest memory in MiB; default 1024, 2048 for the SMP debug kernel).
 set -euo pipefail
 # shellcheck source=SCRIPTDIR/common.sh
 . "$(dirname "$0")/../common.sh"
@@ -148,6 +149,10 @@ if [ "$smp_kernel" = 1 ]; then
 	vmlinuz=$SMP_OBJ/arch/x86/boot/bzImage
 	kstamp=$SMP_OBJ/.dm-mpath-cpp-stamp
 	mem=2048	# KASAN's shadow takes an eighth
+fi
+if [ -n "${QEMU_MEM:-}" ]; then
+	[[ $QEMU_MEM =~ ^[0-9]+$ ]] || die "QEMU_MEM must be whole MiB"
+	mem=$QEMU_MEM
 fi
 base=$DEB_DIR/initramfs-$abi.cpio.gz
 [ "$stock_mpath" = 0 ] || base=$DEB_DIR/initramfs-$abi-stock-multipath.cpio.gz

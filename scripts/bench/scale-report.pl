@@ -1,14 +1,17 @@
 #!/usr/bin/perl
-# Report of scripts/bench.sh scale: memory per path and control-operation
-# times, ours beside the stock target, per map count.
+# Report of scripts/bench.sh scale and storm: memory per path and
+# control-operation times per map count, or the failover storm; ours beside
+# the stock target.
 #
 #   scale-report.pl --results DIR [--docs DOCSDIR]
 #
-# DIR holds meta.tsv and scale.txt (the BENCH| lines of scale-guest.sh).
-# Prints the table; with --docs also writes DOCSDIR/benchmarks-scale.tsv,
+# DIR holds meta.tsv and scale.txt or storm.txt (the BENCH| lines of
+# scale-guest.sh or storm-guest.sh).  Prints the table; with --docs also
+# writes the "## Scale" (or "## Failover storm") section of
+# DOCSDIR/benchmarks.md, in place of the one there (before "## Notes" when
+# there is none), and for scale DOCSDIR/benchmarks-scale.tsv and
 # benchmarks-scale.png (memory per path against the map count, when gnuplot
-# is there) and the "## Scale" section of DOCSDIR/benchmarks.md, in place of
-# the one there (before "## Notes" when there is none).
+# is there).
 use strict;
 use warnings;
 use Getopt::Long;
@@ -21,7 +24,11 @@ my (%meta, %info, %v, %maps, @errors);
 if (open my $m, '<', "$dir/meta.tsv") {
 	while (<$m>) { chomp; my ($k, $val) = split /\t/, $_, 2; $meta{$k} = $val; }
 }
-open my $in, '<', "$dir/scale.txt" or die "scale-report.pl: no $dir/scale.txt\n";
+if (!-s "$dir/scale.txt" && -s "$dir/storm.txt") {
+	storm_report();
+	exit 0;
+}
+open my $in, '<', "$dir/scale.txt" or die "scale-report.pl: no $dir/scale.txt or storm.txt\n";
 while (<$in>) {
 	chomp;
 	my @f = split /\|/;
@@ -120,35 +127,52 @@ for my $t (@TORDER) {
 }
 close $tsv;
 
+# Chart: what ours costs per path above the stock target, per-CPU memory
+# alone (exact) and in all (Slab's noise included), against the map count.
 my $chart = '';
-if (system('sh', '-c', 'command -v gnuplot >/dev/null') == 0) {
+my @OURS = grep { $_ ne 'stock' } @TORDER;
+if (@OURS && $v{stock} && system('sh', '-c', 'command -v gnuplot >/dev/null') == 0) {
 	my $dat = "$dir/scale-chart.dat";
 	open my $d, '>', $dat or die "$dat: $!\n";
-	print $d join("\t", 'maps', map { "\"$TNAME{$_}\"" } @TORDER), "\n";
+	print $d join("\t", 'maps', map { ("\"$TNAME{$_}\"", "\"$TNAME{$_}\"") } @OURS), "\n";
 	for my $m (@M) {
-		print $d join("\t", $m, map {
-			my $t = $_;
-			my @x = map { per_path($t, $m, $_) } @MEMKEYS;
-			(grep { !defined } @x) ? 'NaN' : sprintf('%.0f', $x[0] + $x[1] + $x[2]) } @TORDER), "\n";
+		my @row = ($m);
+		for my $t (@OURS) {
+			my @a = map { per_path($t, $m, $_) } @MEMKEYS;
+			my @b = map { per_path('stock', $m, $_) } @MEMKEYS;
+			if (grep { !defined } @a, @b) {
+				push @row, 'NaN', 'NaN';
+			} else {
+				push @row, sprintf('%.0f', $a[0] - $b[0]),
+					sprintf('%.0f', $a[0] + $a[1] + $a[2] - $b[0] - $b[1] - $b[2]);
+			}
+		}
+		print $d join("\t", @row), "\n";
 	}
 	close $d;
+	my $n = @OURS;
+	my $xtics = join(', ', map { "'$_' $_" } @M);
+	my $budget = $possible ? int(1024 * $possible / 256) : 0;
 	open my $g, '>', "$dir/scale-chart.gp" or die "$dir/scale-chart.gp: $!\n";
 	print $g <<"EOT";
-set terminal pngcairo size 800,480 font ',10'
+set terminal pngcairo size 1000,420 font ',10'
 set output '$docs/benchmarks-scale.png'
-set title "Memory per path (Percpu + Slab + Vmalloc), $possible possible CPUs"
+set multiplot layout 1,2 title "Memory per path above the stock target's, $possible possible CPUs"
+set logscale x
+set xtics ($xtics)
 set xlabel 'maps (x $v{$TORDER[0]}{$M[0]}{paths} paths)'
 set ylabel 'bytes per path'
-set logscale x
-set xtics (@{[ join(', ', map { "'$_' $_" } @M) ]})
-set yrange [0:*]
-set key outside right
 set grid ytics
-plot for [i=2:@{[ scalar(@TORDER) + 1 ]}] '$dat' using 1:i with linespoints lw 2 title columnheader(i)
+set key top right
+set title 'per-CPU memory (tracepoints, exact)'
+plot for [i=0:@{[ $n - 1 ]}] '$dat' using 1:(column(2 + 2 * i)) with linespoints lw 2 title columnheader(2 + 2 * i)@{[ $budget ? ", $budget with lines dt 2 lc rgb 'red' title 'scaled to 256 CPUs: 1 KiB'" : '' ]}
+set title 'Percpu + Slab + Vmalloc (Slab: meminfo, noisy)'
+plot for [i=0:@{[ $n - 1 ]}] '$dat' using 1:(column(3 + 2 * i)) with linespoints lw 2 title columnheader(3 + 2 * i), 0 with lines lc rgb 'black' notitle
+unset multiplot
 EOT
 	close $g;
 	if (system('gnuplot', "$dir/scale-chart.gp") == 0) {
-		$chart = "![memory per path against the map count](benchmarks-scale.png)\n\n";
+		$chart = "![memory per path above the stock target's, against the map count](benchmarks-scale.png)\n\n";
 	} else {
 		warn "scale-report.pl: gnuplot failed\n";
 	}
@@ -169,12 +193,17 @@ stock. Percpu is what the per-CPU allocator's tracepoints show still
 allocated (every possible CPU's copy); Slab and Vmalloc, and "Percpu
 pages", are the growth of /proc/meminfo (caches dropped, console quiet).
 Percpu pages stay populated after a free, so that column shows only the
-first target's growth in full: the later ones reuse what it left. Times: create is one `dmsetup create --concise` for every map,
-status and table one `dmsetup` each; fail, reinstate (one message per map)
-and reload (noflush suspend, load, resume per map) run one `dmsetup` per
-step, whose start-up under TCG is most of their time. The tick is the
-I/O timeout's check (`mpc_io_check`, timed by function_graph, tracer cost
-included), once per map every quarter of the timeout.
+first target's growth in full: the later ones reuse what it left.  Slab
+at 10 and 100 maps moves by tens of kB per path with the order of the
+runs (stock runs first); read it at 1,000 maps.  Times, for all maps:
+create is one `dmsetup create --concise`, status and table one `dmsetup`
+each; fail_path and reinstate_path (a message per map) and reload
+(noflush suspend, load, resume per map) are one process issuing the
+ioctls (`scripts/bench/scale-ops.c`).  Under TCG and with other work on
+the host, differences of tens of percent are noise.  The tick is the I/O
+timeout's check (`mpc_io_check`, timed by function_graph, tracer cost
+included), once per map every quarter of the timeout: ns per path per
+call, and calls per second.
 
 $chart```
 $head
@@ -184,17 +213,84 @@ $extra```
 @{[ @errors ? "\nErrors:\n\n" . join('', map { "- $_\n" } @errors) : '' ]}
 EOT
 
-my $md = "$docs/benchmarks.md";
-my $text = '';
-if (open my $old, '<', $md) { local $/; $text = <$old>; }
-if ($text =~ /^## Scale/m) {
-	$text =~ s/^## Scale.*?(?=^## (?!Scale)|\z)/$section\n/ms;
-} elsif ($text =~ /^## Notes/m) {
-	$text =~ s/^(?=## Notes)/$section\n/m;
-} else {
-	$text .= "\n$section";
+write_section('Scale', $section);
+
+# Puts SECTION (starting "## HEADING") in place of that section of
+# benchmarks.md, or before "## Notes", or at the end.
+sub write_section {
+	my ($heading, $section) = @_;
+	my $md = "$docs/benchmarks.md";
+	my $text = '';
+	if (open my $old, '<', $md) { local $/; $text = <$old>; }
+	if ($text =~ /^## \Q$heading\E/m) {
+		$text =~ s/^## \Q$heading\E.*?(?=^## |\z)/$section\n/ms;
+	} elsif ($text =~ /^## Notes/m) {
+		$text =~ s/^(?=## Notes)/$section\n/m;
+	} else {
+		$text .= "\n$section";
+	}
+	open my $o, '>', "$md.tmp" or die "$md.tmp: $!\n";
+	print $o $text;
+	close $o;
+	rename "$md.tmp", $md or die "$md: $!\n";
 }
-open my $o, '>', "$md.tmp" or die "$md.tmp: $!\n";
-print $o $text;
-close $o;
-rename "$md.tmp", $md or die "$md: $!\n";
+
+sub median {
+	my @x = sort { $a <=> $b } @_;
+	return @x ? $x[int($#x / 2)] : undef;
+}
+
+sub storm_report {
+	my (%st, @errs, %inf);
+	open my $f, '<', "$dir/storm.txt" or die "$dir/storm.txt: $!\n";
+	while (<$f>) {
+		chomp;
+		my @w = split /\|/;
+		if ($w[1] eq 'storm' && @w == 6) {
+			push @{$st{$w[2]}{$w[4]}}, $w[5];
+		} elsif ($w[1] eq 'info') {
+			$inf{$w[2]} = $w[3];
+		} elsif ($w[1] eq 'error') {
+			push @errs, $w[2];
+		}
+	}
+	%st or die "scale-report.pl: no storm results in $dir/storm.txt\n";
+	my $head = sprintf "Failover storm: %s LUNs x 2 hosts, one map each, fio verify on %s; %s, %s CPUs, QEMU TCG\n",
+		$inf{luns} // '?', $inf{fio_maps} // '?', $inf{kernel} // '?', $inf{cpus} // '?';
+	my $t = sprintf "%-7s %6s %22s %22s %12s %11s %10s %s\n", 'target', 'rounds',
+		'failover ms (min-max)', 'reads ms (min-max)', 'uevents', 'read errors', 'fio errors', 'fio status';
+	for my $tg (grep { $st{$_} } qw(stock ours)) {
+		my $r = $st{$tg};
+		my $mm = sub { my @x = sort { $a <=> $b } @{$r->{$_[0]} // []};
+			@x ? sprintf('%d (%d-%d)', median(@x), $x[0], $x[-1]) : '-' };
+		my $sum = sub { my $n = 0; $n += $_ for @{$r->{$_[0]} // []}; $n };
+		$t .= sprintf "%-7s %6d %22s %22s %12s %11d %10d %s\n", $tg, scalar(@{$r->{failover_ms} // []}),
+			$mm->('failover_ms'), $mm->('reads_ms'), $mm->('uevents'), $sum->('read_errors'),
+			$sum->('fio_errors'), join(',', @{$r->{fio_status} // []});
+	}
+	print $head, "\n", $t;
+	print "\nerrors:\n", map { "  $_\n" } @errs if @errs;
+	return unless $docs;
+	write_section('Failover storm', <<"EOT");
+## Failover storm
+
+Written by `scripts/bench.sh storm` on $meta{date}, at commit `$meta{git}`,
+on $meta{host_cpu}, $meta{host_cpus} cores; the run took @{[ $meta{storm_seconds} // '?' ]} s.
+scsi_debug LUNs seen through two hosts (one store, each fio map writes
+its own slice), one map per LUN with two priority groups of one path each
+(host 0's first), no multipathd.  With fio writing and verifying on some
+maps, every path of host 0 is set offline, then one direct read goes to
+every map. failover ms: from the first path set offline until every
+map's status shows its host-0 path failed and host 1's group in use;
+reads ms: until those reads have completed; uevents: the kernel's uevent
+count during the storm (/sys/kernel/uevent_seqnum: the maps' PATH_FAILED
+events and the SCSI devices' own); errors: reads that failed, fio's error
+count (verify included).  Medians over the rounds, stock and ours in
+alternating order.
+
+```
+$head
+$t```
+@{[ @errs ? "\nErrors:\n\n" . join('', map { "- $_\n" } @errs) : '' ]}
+EOT
+}
