@@ -60,6 +60,14 @@ sub per_path {
 }
 # Percpu (allocated, from the tracepoints), Slab and Vmalloc: what a path costs.
 my @MEMKEYS = qw(percpu_alloc_B slab_kB vmalloc_kB);
+# Those of target T above the stock target's, per path; () if one is missing.
+sub above_stock {
+	my ($t, $m) = @_;
+	my @d = map {
+		my ($a, $b) = (per_path($t, $m, $_), per_path('stock', $m, $_));
+		defined $a && defined $b ? $a - $b : undef } @MEMKEYS;
+	return (grep { !defined } @d) ? () : @d;
+}
 sub fmt { my ($x, $f) = @_; return defined $x ? sprintf($f // '%.0f', $x) : '-'; }
 sub ratio {
 	my ($t, $m, $k) = @_;
@@ -99,10 +107,7 @@ for my $m (@M) {
 my $extra = '';
 for my $t (grep { $_ ne 'stock' } @TORDER) {
 	for my $m (@M) {
-		my @d = map {
-			my ($a, $b) = (per_path($t, $m, $_), per_path('stock', $m, $_));
-			defined $a && defined $b ? $a - $b : undef } @MEMKEYS;
-		next if grep { !defined } @d;
+		my @d = above_stock($t, $m) or next;
 		my $at256 = $possible ? $d[0] * 256 / $possible + $d[1] + $d[2] : undef;
 		$extra .= sprintf "%-15s %5d maps: %+6.0f B/path (Percpu %+.0f, Slab %+.0f, Vmalloc %+.0f)" .
 			"; at 256 possible CPUs %s B/path\n", $TNAME{$t}, $m, $d[0] + $d[1] + $d[2], @d,
@@ -138,14 +143,9 @@ if (@OURS && $v{stock} && system('sh', '-c', 'command -v gnuplot >/dev/null') ==
 	for my $m (@M) {
 		my @row = ($m);
 		for my $t (@OURS) {
-			my @a = map { per_path($t, $m, $_) } @MEMKEYS;
-			my @b = map { per_path('stock', $m, $_) } @MEMKEYS;
-			if (grep { !defined } @a, @b) {
-				push @row, 'NaN', 'NaN';
-			} else {
-				push @row, sprintf('%.0f', $a[0] - $b[0]),
-					sprintf('%.0f', $a[0] + $a[1] + $a[2] - $b[0] - $b[1] - $b[2]);
-			}
+			my @d = above_stock($t, $m);
+			push @row, @d ? (sprintf('%.0f', $d[0]), sprintf('%.0f', $d[0] + $d[1] + $d[2])) :
+					('NaN', 'NaN');
 		}
 		print $d join("\t", @row), "\n";
 	}
