@@ -116,12 +116,40 @@ uml_ok=$?
 build "smp W=1" smp W=1
 smp_ok=$?
 
-# The build must refuse C++ objects that need static constructors.
-ctor_probe() {
-	local dir=$CACHE/ctor-probe log=$logs/build-ctor-probe.log
+# probe_build NAME: the module's sources plus one C++ object NAME.cpp (read
+# from stdin), built against Debian's headers in $CACHE/NAME, log in
+# $logs/build-NAME.log; the build's status.
+probe_build() {
+	local dir=$CACHE/$1
 	rm -rf "$dir" && mkdir -p "$dir"
 	cp -r "$TOP/Kbuild" "$TOP/include" "$TOP/dm-mpath-cpp" "$dir/"
-	cat > "$dir/dm-mpath-cpp/core/ctor_probe.cpp" <<'PROBE'
+	cat > "$dir/dm-mpath-cpp/core/$1.cpp"
+	echo "dm-mpath-cpp-y += dm-mpath-cpp/core/$1.o" >> "$dir/Kbuild"
+	make -C "$(debian_headers_dir)" M="$dir" modules > "$logs/build-$1.log" 2>&1
+}
+
+# The names of a module's allocated sections that occur more than once:
+# the module loader gives each a file under /sys/module/*/sections and
+# refuses the module when one repeats.
+repeated_alloc_sections() {
+	readelf -SW "$1" | sed -n 's/^ *\[ *[0-9]*\] //p' |
+		awk 'NF == 10 && $7 ~ /A/ { print $1 }' | sort | uniq -d
+}
+loadable_sections() {	# loadable_sections NAME KO...
+	local name=$1 repeats
+	shift
+	repeats=$(for ko; do repeated_alloc_sections "$ko"; done | tr '\n' ' ')
+	if [ -z "$repeats" ]; then
+		result ok "$name: no allocated section name repeats (the loader refuses one)"
+	else
+		result fail "$name: allocated sections repeat: $repeats"
+	fi
+}
+
+# The build must refuse C++ objects that need static constructors.
+ctor_probe() {
+	local log=$logs/build-ctor_probe.log
+	if probe_build ctor_probe <<'PROBE'; then
 struct Probe {
 	Probe();
 	int v;
@@ -129,17 +157,40 @@ struct Probe {
 Probe::Probe() : v(1) {}
 Probe probe_object;
 PROBE
-	echo 'dm-mpath-cpp-y += dm-mpath-cpp/core/ctor_probe.o' >> "$dir/Kbuild"
-	if make -C "$(debian_headers_dir)" M="$dir" modules > "$log" 2>&1; then
 		result fail "build refuses static constructors (probe object accepted)" "$log"
 	elif grep -q "has static constructors" "$log"; then
 		result ok "build refuses static constructors"
 	else
 		result fail "build refuses static constructors (failed for another reason)" "$log"
 	fi
-	rm -rf "$dir"
+	rm -rf "$CACHE/ctor_probe"
 }
 ctor_probe
+
+# g++ 13 and later put an inline function's __patchable_function_entries in
+# its COMDAT group; two such groups must still give the .ko one section of
+# that name.  The probe's two groups hold a same-named section each, as that
+# g++ makes them, whatever g++ builds here.
+group_probe() {
+	local log=$logs/build-group_probe.log ko=$CACHE/group_probe/dm-mpath-cpp.ko
+	if ! probe_build group_probe <<'PROBE'; then
+asm(".pushsection .rodata.group_probe,\"aG\",@progbits,group_probe_a,comdat\n"
+    ".byte 1\n.popsection\n"
+    ".pushsection .rodata.group_probe,\"aG\",@progbits,group_probe_b,comdat\n"
+    ".byte 2\n.popsection\n");
+PROBE
+		result fail "COMDAT groups with a same-named section: the module builds" "$log"
+	elif [ -z "$(repeated_alloc_sections "$ko")" ] &&
+	     [ "$(readelf -SW "$ko" | grep -c '\] \.rodata\.group_probe ')" = 1 ]; then
+		result ok "COMDAT groups with a same-named section: one section in the .ko"
+	else
+		readelf -SW "$ko" > "$log.sections" 2>&1
+		result fail "COMDAT groups with a same-named section: one section in the .ko" \
+			"$log.sections"
+	fi
+	rm -rf "$CACHE/group_probe"
+}
+group_probe
 amd64_ko=$CACHE/module-amd64/dm-mpath-cpp.ko
 uml_dir=$CACHE/module-uml
 
@@ -155,6 +206,8 @@ io_path_check() {	# io_path_check NAME KO
 }
 [ $amd64_ok = 0 ] && io_path_check amd64 "$amd64_ko"
 [ $uml_ok = 0 ] && io_path_check uml "$uml_dir/dm-mpath-cpp.ko"
+[ $amd64_ok = 0 ] && loadable_sections amd64 "$amd64_ko"
+[ $uml_ok = 0 ] && loadable_sections uml "$uml_dir"/*.ko
 
 # The Debian package: dh-dkms puts the sources, dkms.conf and the modprobe
 # alias where DKMS and modprobe look for them.
