@@ -446,6 +446,23 @@ for k in "${SUPPORTED_KERNELS[@]:1}"; do
 	fi
 done
 
+# --all-kernels: the Debian package as an admin installs it, in a Debian 12
+# and a Debian 13 VM booted into each of their kernels.
+if [ "$kernel_level" = full ]; then
+	for release in bookworm trixie; do
+		phase "the Debian package installed on $release (QEMU)"
+		install_log=$logs/install-$release.log
+		"$TOP/scripts/packaging/install-test.sh" "$release" > "$install_log" 2>&1
+		rc=$? p=$(grep -c '^ok - ' "$install_log") f=$(grep -c '^not ok - ' "$install_log")
+		grep '^not ok - ' "$install_log" | sed 's/^/  /'
+		pass=$((pass + p)) fail=$((fail + f))
+		log "install on $release: $p passed, $f failed (exit $rc)"
+		if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+			result fail "install on $release ran to a clean end (exit status $rc)" "$install_log"
+		fi
+	done
+fi
+
 log "logs in $logs; total $((SECONDS - t0)) s"
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ]
