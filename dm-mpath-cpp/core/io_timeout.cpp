@@ -60,7 +60,7 @@ bool Multipath::io_check()
 // answers).
 bool Multipath::path_has_late_io(const Locked &held, Path &path, unsigned long tick)
 {
-	long late[Path::kIoTickSlots - Path::kIoLateAge];
+	unsigned long late[Path::kIoTickSlots - Path::kIoLateAge];
 	bool found = false;
 
 	path.refresh_excused(held);
@@ -68,29 +68,29 @@ bool Multipath::path_has_late_io(const Locked &held, Path &path, unsigned long t
 	// completions still change an old slot.
 	for (unsigned int age = Path::kIoLateAge; age < Path::kIoTickSlots; age++) {
 		unsigned int slot = (tick - age) % Path::kIoTickSlots;
-		long sum = static_cast<long>(path.in_flight_by_tick[slot].read());
+		unsigned long count = path.in_flight_by_tick[slot].read();
 
-		late[age - Path::kIoLateAge] = sum;
-		if (sum > static_cast<long>(path.excused[slot]))
+		late[age - Path::kIoLateAge] = count;
+		if (count > path.excused[slot])
 			found = true;
 	}
 	if (!found)
 		return false;
 	for (unsigned int age = Path::kIoLateAge; age < Path::kIoTickSlots; age++) {
 		unsigned int slot = (tick - age) % Path::kIoTickSlots;
-		long sum = late[age - Path::kIoLateAge];
 
-		if (sum > static_cast<long>(path.excused[slot]))
-			path.excused[slot] = static_cast<unsigned long>(sum);
+		if (late[age - Path::kIoLateAge] > path.excused[slot])
+			path.excused[slot] = late[age - Path::kIoLateAge];
 	}
 	path.has_excused = true;
 	return true;
 }
 
-// An excused count only falls: by what the slot's sum shows completed.  A
+// An excused count only falls: by what the slot's count shows completed.  A
 // slot that holds new I/O beside excused I/O that has ended keeps the count
-// until the sum drops, which may let one such new I/O go unnoticed for a
-// while; it never fails a path twice for one I/O.
+// until the count drops, which may let one such new I/O go unnoticed for a
+// while; it never fails a path twice for one I/O.  The counts are exact (a
+// completion follows its own submission), so they never read below zero.
 void Path::refresh_excused(const Locked &)
 {
 	bool any = false;
@@ -98,13 +98,13 @@ void Path::refresh_excused(const Locked &)
 	if (!has_excused)
 		return;
 	for (unsigned int slot = 0; slot < kIoTickSlots; slot++) {
-		long sum;
+		unsigned long count;
 
 		if (!excused[slot])
 			continue;
-		sum = static_cast<long>(in_flight_by_tick[slot].read());
-		if (sum < static_cast<long>(excused[slot]))
-			excused[slot] = sum > 0 ? static_cast<unsigned long>(sum) : 0;
+		count = in_flight_by_tick[slot].read();
+		if (count < excused[slot])
+			excused[slot] = count;
 		any |= excused[slot] != 0;
 	}
 	has_excused = any;
