@@ -359,7 +359,8 @@ static int __init dm_mpath_cpp_init(void)
 
 	r = dm_register_target(&multipath_target);
 	if (r) {
-		if (r == -EEXIST)
+		/* -EEXIST before Linux 6.12, -EBUSY since. */
+		if (r == -EEXIST || r == -EBUSY)
 			DMERR("target \"multipath\" is already registered, most likely by the stock dm-multipath module: unload it first (modprobe -r dm-multipath)");
 		else
 			DMERR("registering target \"multipath\" failed: %d", r);
