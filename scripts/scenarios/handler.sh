@@ -115,26 +115,24 @@ fi
 
 # --- a handler that does not exist, or is not the attached one ---
 dmsetup remove "$map"
-if [ "$mode" = rq ] && kernel_at_least 7.2; then
-	# 7.2 always adopts the attached handler: the table's is ignored, and
-	# retain_attached_hw_handler is accepted but never printed.
-	t_check "[$mode] unknown handler: the attached alua adopted instead" dmsetup create "$map" \
-		--table "0 $sectors multipath $features 1 nosuch $groups"
-	t_eq "[$mode] and names it" "0 $sectors multipath $tfeatures 1 alua $groups " "$(dmsetup table "$map")"
-	dmsetup remove "$map"
+if [ "$mode" = rq ]; then
+	if kernel_at_least 7.2; then
+		# 7.2 always adopts the attached handler: the table's is ignored,
+		# and retain_attached_hw_handler is accepted but never printed.
+		t_check "[$mode] unknown handler: the attached alua adopted instead" \
+			dmsetup create "$map" --table "0 $sectors multipath $features 1 nosuch $groups"
+		t_eq "[$mode] the table names alua" \
+			"0 $sectors multipath $tfeatures 1 alua $groups " "$(dmsetup table "$map")"
+		dmsetup remove "$map"
+		retained="0 $sectors multipath $tfeatures 1 alua $groups "
+	else
+		t_refused "[$mode] unknown handler refused" dmsetup create "$map" \
+			--table "0 $sectors multipath $features 1 nosuch $groups"
+		retained="0 $sectors multipath 1 retain_attached_hw_handler 1 alua $groups "
+	fi
 	t_check "[$mode] retain_attached_hw_handler adopts alua" dmsetup create "$map" \
 		--table "0 $sectors multipath 1 retain_attached_hw_handler 0 $groups"
-	t_eq "[$mode] and names it, without the word" \
-		"0 $sectors multipath $tfeatures 1 alua $groups " "$(dmsetup table "$map")"
-	t_check "[$mode] which initialises groups" rd
-	t_eq "[$mode] pg_init counted" "$(st 0 1 1 A A 0 E A 0)" "$(dmsetup status "$map")"
-elif [ "$mode" = rq ]; then
-	t_refused "[$mode] unknown handler refused" dmsetup create "$map" \
-		--table "0 $sectors multipath $features 1 nosuch $groups"
-	t_check "[$mode] retain_attached_hw_handler adopts alua" dmsetup create "$map" \
-		--table "0 $sectors multipath 1 retain_attached_hw_handler 0 $groups"
-	t_eq "[$mode] and names it" \
-		"0 $sectors multipath 1 retain_attached_hw_handler 1 alua $groups " "$(dmsetup table "$map")"
+	t_eq "[$mode] and names it" "$retained" "$(dmsetup table "$map")"
 	t_check "[$mode] which initialises groups" rd
 	t_eq "[$mode] pg_init counted" "$(st 0 1 1 A A 0 E A 0)" "$(dmsetup status "$map")"
 fi
