@@ -90,9 +90,13 @@ enum mpath_log_level {
  */
 struct mpath_io {
 	struct mpc_path *path;	/* path the I/O went down; NULL if none */
-	unsigned int nr_bytes;
 	unsigned long long start_ns;	/* dispatch time, for selectors that time I/O */
-	unsigned int tick_slot;		/* io timeout: dispatch tick slot + 1, 0 if untracked */
+	/*
+	 * io timeout: the check tick the I/O was sent in; 0 if untracked, or
+	 * (request mode) once it has failed its path.
+	 */
+	unsigned long sent_tick;
+	unsigned int nr_bytes;
 };
 
 /* ---- kernel services for the core (glue.c) ---- */
@@ -226,6 +230,14 @@ void mpg_nopath_timer_stop(struct mpg_ctx *ctx) MPATH_NOEXCEPT;
  */
 void mpg_io_check_start(struct mpg_ctx *ctx, unsigned int period_ms) MPATH_NOEXCEPT;
 void mpg_io_check_stop(struct mpg_ctx *ctx) MPATH_NOEXCEPT;
+/*
+ * Request mode: calls fn with the per-I/O state of every request of this
+ * map's own queue that dm-rq has started (each one it is mapping or has in
+ * flight on a path), from dm-rq's tag set, so the I/O path keeps no list of
+ * its own.  Nothing in bio mode.  Called by the I/O timeout check only.
+ */
+typedef void (mpg_started_io_fn)(struct mpath_io *io, void *data);
+void mpg_rq_walk_started(struct mpg_ctx *ctx, mpg_started_io_fn *fn, void *data) MPATH_NOEXCEPT;
 /*
  * Re-run I/O waiting for a path: parked bios, delay-requeued requests.  Any
  * context, the target lock held or not.

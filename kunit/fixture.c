@@ -111,6 +111,7 @@ int fx_map_rq(struct fixture *fx, struct mpath_io *io, const char **dev)
 	fake_io_ctx = &fx->ctx;
 	fx->ctx.bio_mode = 0;
 	fx->ctx.last_remap = NULL;
+	fake_rq_started(&fx->ctx, io);
 	r = mpc_map_rq(fx->core, (struct request *)fx, io, &clone);
 	*dev = r == MP_MAPIO_REMAPPED ? mpg_dev_name(fx->ctx.last_remap) : "";
 	return r;

@@ -138,7 +138,7 @@ int mpc_end_io_rq(mpc_core *core, mpath_io *io, unsigned char status) noexcept
 
 void mpc_release_rq(mpath_io *io) noexcept
 {
-	mpath::end_path_io(*io);
+	mpath::end_path_io<mpath::RqUnit>(*io);
 }
 
 // ---- pg_init (the hardware handler's work and answers)

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 //
-// The per-I/O latency timeout (not in mainline): a tick counts the I/Os in
-// flight per path by the tick they were sent in, and fails a path that holds
-// one older than the timeout.
+// The per-I/O latency timeout (not in mainline): a tick fails a path that
+// holds an I/O older than the timeout.  Request mode finds the requests in
+// flight in dm-rq's own tag set, at no cost per I/O; bio mode counts its
+// bios in flight per path by the tick they were sent in.
 #include "multipath.hpp"
 
 namespace mpath {
@@ -22,27 +23,36 @@ void Multipath::set_io_timeout(unsigned int msecs)
 		mpg_io_check_stop(ctx_);
 }
 
-// One tick, whose work grows with the number of paths only: a path with an
-// I/O sent at least four ticks ago (a whole timeout) that has not completed
-// is failed, so new I/O avoids it.  The late I/O itself is left to complete
-// (or fail) from below: only then is it safe to complete it to the caller,
-// whose pages the device may still touch.
+// One tick, whose work grows with the number of paths and of I/Os in
+// flight only: a path with an I/O outstanding for at least a whole timeout
+// (sent before the last four ticks) is failed, so new I/O avoids it.  The
+// late I/O itself is left to complete (or fail) from below: only then is it
+// safe to complete it to the caller, whose pages the device may still touch.
 bool Multipath::io_check()
 {
 	unsigned int timeout = io_timeout_ms_.read();
+	LateRqCheck check = {this, 0};
 
 	if (!timeout)
 		return false;
+	{
+		LockGuard guard(lock_);
+
+		check.tick = io_tick_.read() + 1;
+		io_tick_.set(guard, check.tick);
+	}
+	// Without the lock: the walk takes the tag set's lock per request.
+	mpg_rq_walk_started(ctx_, note_late_rq, &check);
 
 	LockGuard guard(lock_);
-	unsigned long tick = io_tick_.read() + 1;
 
-	io_tick_.set(guard, tick);
 	for (unsigned int g = 0; g < nr_groups_; g++) {
 		for (unsigned int i = 0; i < groups_[g].nr_paths; i++) {
 			Path &path = groups_[g].paths[i];
+			bool late = path_has_late_io(guard, path, check.tick) || path.late_rq_found;
 
-			if (path.active.read() && path_has_late_io(guard, path, tick)) {
+			path.late_rq_found = false;
+			if (path.active.read() && late) {
 				mpg_log(MP_LOG_WARN, "path %s: I/O outstanding for more than %u ms",
 					mpg_dev_name(path.dev), timeout);
 				path.timeouts++;
@@ -53,7 +63,46 @@ bool Multipath::io_check()
 	return true;
 }
 
-// Is an I/O that was sent at least five ticks ago (a whole timeout) still
+// Request mode: one started request of the map's queue.  Late if it was
+// sent before the last four ticks; then its tick is cleared, so that each late
+// request fails its path once, however long it stays stuck below us
+// (multipathd reinstates a path whose checker still answers).  A request
+// this map did not send (one of the table this one replaces, still in
+// flight) is not ours to judge.
+void Multipath::note_late_rq(mpath_io *io, void *data)
+{
+	LateRqCheck *check = static_cast<LateRqCheck *>(data);
+	Path *path = to_path(__atomic_load_n(&io->path, __ATOMIC_ACQUIRE));
+	unsigned long sent;
+
+	if (!path || !check->map->owns(path))
+		return;
+	sent = __atomic_load_n(&io->sent_tick, __ATOMIC_RELAXED);
+	if (!sent || check->tick - sent < Path::kIoLateAge)
+		return;
+	// Lost to a completion and re-map of the same request: not late.
+	if (!__atomic_compare_exchange_n(&io->sent_tick, &sent, 0, false, __ATOMIC_RELAXED,
+					 __ATOMIC_RELAXED))
+		return;
+	path->late_rq_found = true;
+}
+
+// Is path one of this map's?  Compared as addresses only: a path of another
+// table may be gone already.
+bool Multipath::owns(const Path *path) const
+{
+	auto addr = reinterpret_cast<unsigned long>(path);
+
+	for (unsigned int g = 0; g < nr_groups_; g++) {
+		auto first = reinterpret_cast<unsigned long>(groups_[g].paths);
+
+		if (addr >= first && addr < first + groups_[g].nr_paths * sizeof(Path))
+			return true;
+	}
+	return false;
+}
+
+// Bio mode: is an I/O that was sent before the last four ticks still
 // outstanding, and not one that failed the path before?  If so, the late
 // I/Os are excused from now on: each fails its path once, however long it
 // stays stuck below us (multipathd reinstates a path whose checker still

@@ -10,16 +10,31 @@
 namespace mpath {
 
 // The I/O mapped to io.path completed, or will not be issued after all.
+template <typename Unit>
 inline void end_path_io(mpath_io &io)
 {
 	Path *path = to_path(io.path);
 
 	if (path) {
 		path->pg->selector.end_io(path->selector_state, io.nr_bytes, io.start_ns);
-		if (io.tick_slot)
-			path->in_flight_by_tick[io.tick_slot - 1].sub(1);
-		io.path = nullptr;
+		if (Unit::kCountsInFlight && io.sent_tick)
+			path->in_flight_by_tick[io.sent_tick % Path::kIoTickSlots].sub(1);
+		// The I/O timeout's walk of started requests may read it meanwhile.
+		__atomic_store_n(&io.path, nullptr, __ATOMIC_RELAXED);
 	}
+}
+
+// The I/O timeout's record of an I/O sent down path: in request mode only
+// in the I/O itself, which the check finds among dm-rq's started requests;
+// a bio can only be counted on its path.
+template <typename Unit>
+MP_ALWAYS_INLINE void track_path_io(mpath_io &io, Path &path, unsigned long tick)
+{
+	__atomic_store_n(&io.sent_tick, tick, __ATOMIC_RELAXED);
+	if (Unit::kCountsInFlight && tick)
+		path.in_flight_by_tick[tick % Path::kIoTickSlots].add(1);
+	// Last, with release: whoever sees the path sees this I/O's tick.
+	__atomic_store_n(&io.path, to_handle(&path), __ATOMIC_RELEASE);
 }
 
 // Maps one I/O: picks a path, or waits for one, or pushes the I/O back to dm
@@ -30,7 +45,7 @@ MP_ALWAYS_INLINE int Multipath::map(Unit &unit, mpath_io &io)
 	unsigned int nr_bytes = unit.bytes();
 	Path *path = choose_path_fast(nr_bytes);
 
-	io.path = nullptr;
+	__atomic_store_n(&io.path, nullptr, __ATOMIC_RELAXED);
 	io.nr_bytes = nr_bytes;
 	if (!path) {
 		LockGuard guard(lock_);
@@ -54,17 +69,10 @@ MP_ALWAYS_INLINE int Multipath::map(Unit &unit, mpath_io &io)
 	case MP_CLONE_OK: {
 		Selector &selector = path->pg->selector;
 
-		io.path = to_handle(path);
 		io.start_ns = selector.times_io() ? mpg_now_ns() : 0;
 		selector.start_io(path->selector_state, nr_bytes);
 		mpg_io_counts_inc(path->pg->ios, path->index);
-		io.tick_slot = 0;
-		if (io_timeout_ms_.read()) {
-			unsigned int slot = io_tick_.read() % Path::kIoTickSlots;
-
-			path->in_flight_by_tick[slot].add(1);
-			io.tick_slot = slot + 1;
-		}
+		track_path_io<Unit>(io, *path, io_timeout_ms_.read() ? io_tick_.read() : 0);
 		return MP_MAPIO_REMAPPED;
 	}
 	case MP_CLONE_BUSY:
@@ -86,7 +94,7 @@ MP_ALWAYS_INLINE int Multipath::end_io(Unit &unit, mpath_io &io, unsigned char *
 
 	if (path && *status)
 		path->errors.add(1);
-	end_path_io(io);
+	end_path_io<Unit>(io);
 	if (!*status || !mpg_blk_path_error(*status))
 		return MP_ENDIO_DONE;
 

@@ -32,10 +32,12 @@ struct Path {
 	mpg_activation *activation = nullptr; // pg_init work, with a handler
 	unsigned int index = 0;		      // in pg->paths, and of its count in pg->ios
 
-	// I/O timeout, only while it is on: the I/Os in flight by the check
-	// tick they were sent in (a ring; slot = tick % kIoTickSlots).  Shared
-	// counters rather than per-CPU ones, so that neither their memory nor
-	// the tick's work grows with the number of CPUs.
+	// I/O timeout, only while it is on, and in bio mode only (request mode
+	// finds its I/O in flight in dm-rq's tag set): the bios in flight by
+	// the check tick they were sent in (a ring; slot = tick %
+	// kIoTickSlots).  Shared counters rather than per-CPU ones, so that
+	// neither their memory nor the tick's work grows with the number of
+	// CPUs.
 	static constexpr unsigned int kIoTickSlots = 8;
 	// An I/O is late from this many ticks after the one it was sent in.
 	static constexpr unsigned int kIoLateAge = 5;
@@ -52,11 +54,14 @@ struct Path {
 	unsigned int fail_count = 0;
 	unsigned int timeouts = 0;
 	unsigned int reinstates = 0;
-	// I/O timeout: per tick slot, the late I/Os that already failed this
+	// I/O timeout: per tick slot, the late bios that already failed this
 	// path and must not fail it again.
 	unsigned long excused[kIoTickSlots] = {};
 	bool has_excused = false;
 	void refresh_excused(const Locked &);
+	// I/O timeout, request mode: the check found a late request on it
+	// (written and read by the check only).
+	bool late_rq_found = false;
 };
 
 struct PathGroup {
@@ -158,6 +163,12 @@ private:
 	// The I/O timeout (io_timeout.cpp).
 	void set_io_timeout(unsigned int msecs) MP_EXCLUDES(lock_);
 	bool path_has_late_io(const Locked &, Path &path, unsigned long tick) MP_REQUIRES(lock_);
+	struct LateRqCheck {
+		Multipath *map;
+		unsigned long tick;
+	};
+	static void note_late_rq(mpath_io *io, void *check);
+	bool owns(const Path *path) const;
 
 	// Messages and status (messages.cpp, status.cpp).
 	void stats(char *result, unsigned int maxlen) MP_EXCLUDES(lock_);
@@ -202,9 +213,9 @@ private:
 
 	// ---- Per-I/O latency timeout (not in mainline): a path with an I/O
 	// older than io_timeout_ms_ is failed.  The check ticks every quarter
-	// of it; io_tick_ counts the ticks.
+	// of it; io_tick_ counts the ticks, from 1 (0 marks untracked I/O).
 	Lockless<unsigned int> io_timeout_ms_;
-	Lockless<unsigned long> io_tick_;
+	Lockless<unsigned long> io_tick_{1};
 	// Echoed in the table text only if a table or a message set it.
 	bool io_timeout_in_table_ MP_GUARDED_BY(lock_) = false;
 

@@ -34,6 +34,12 @@ struct mpg_ctx {
 	struct timer_list nopath_timer;	/* queue_if_no_path_timeout_secs */
 	struct timer_list io_timer;	/* io timeout check, every io_period_ms */
 	unsigned int io_period_ms;
+	/*
+	 * Request mode: where dm-rq keeps a request's per-I/O state (the
+	 * mpath_io), from the request; 0 until the first request is mapped.
+	 * The same for every request of the map's queue (mp_clone_and_map_rq).
+	 */
+	long rq_io_offset;
 	wait_queue_head_t pg_init_wait;	/* suspend waits for pg_init to end */
 };
 

@@ -122,7 +122,11 @@ static int mp_clone_and_map_rq(struct dm_target *ti, struct request *rq,
 			       union map_info *map_context, struct request **clone)
 {
 	struct mpg_ctx *ctx = ti->private;
+	long io_offset = (char *)map_context->ptr - (char *)rq;
 
+	/* Measured, not assumed: dm-rq's request layout is its own. */
+	if (unlikely(READ_ONCE(ctx->rq_io_offset) != io_offset))
+		WRITE_ONCE(ctx->rq_io_offset, io_offset);
 	return mpc_map_rq(ctx->core, rq, map_context->ptr, clone);
 }
 

@@ -272,6 +272,45 @@ void mpg_io_check_stop(struct mpg_ctx *ctx)
 	timer_delete_sync(&ctx->io_timer);
 }
 
+struct mp_started_walk {
+	struct request_queue *q;
+	long io_offset;
+	mpg_started_io_fn *fn;
+	void *data;
+};
+
+static bool mp_started_rq(struct request *rq, void *priv)
+{
+	struct mp_started_walk *walk = priv;
+
+	/*
+	 * The iterator holds a reference, so rq is not freed meanwhile; it
+	 * may complete, or be mapped again after a requeue (the core allows
+	 * for both).
+	 */
+	if (rq->q == walk->q)
+		walk->fn((struct mpath_io *)((char *)rq + walk->io_offset), walk->data);
+	return true;
+}
+
+void mpg_rq_walk_started(struct mpg_ctx *ctx, mpg_started_io_fn *fn, void *data)
+{
+	struct mp_started_walk walk = {
+		.io_offset = READ_ONCE(ctx->rq_io_offset),
+		.fn = fn,
+		.data = data,
+	};
+	struct blk_mq_tag_set *set;
+
+	if (ctx->bio_mode || !walk.io_offset)
+		return;
+	walk.q = dm_disk(dm_table_get_md(ctx->ti->table))->queue;
+	/* dm-rq sets it up at the map's first table load. */
+	set = READ_ONCE(walk.q->tag_set);
+	if (set)
+		blk_mq_tagset_busy_iter(set, mp_started_rq, &walk);
+}
+
 static void io_timer_fn(struct timer_list *t)
 {
 	struct mpg_ctx *ctx = container_of(t, struct mpg_ctx, io_timer);

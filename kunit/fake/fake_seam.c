@@ -585,6 +585,31 @@ void mpg_io_check_stop(struct mpg_ctx *ctx)
 	ctx->io_check_period = 0;
 }
 
+void fake_rq_started(struct mpg_ctx *ctx, struct mpath_io *io)
+{
+	unsigned int i;
+
+	for (i = 0; i < ctx->nr_started; i++)
+		if (ctx->started[i] == io)
+			return;
+	if (ctx->nr_started == FAKE_MAX_STARTED)
+		fake_breach("more than %d requests started", FAKE_MAX_STARTED);
+	else
+		ctx->started[ctx->nr_started++] = io;
+}
+
+void mpg_rq_walk_started(struct mpg_ctx *ctx, mpg_started_io_fn *fn, void *data)
+{
+	unsigned int i;
+
+	if (ctx->locked)
+		fake_breach("the started requests walked with the target lock held");
+	if (ctx->bio_mode)
+		return;
+	for (i = 0; i < ctx->nr_started; i++)
+		fn(ctx->started[i], data);
+}
+
 void mpg_kick_waiting_io(struct mpg_ctx *ctx)
 {
 	pg_init_touch(ctx);

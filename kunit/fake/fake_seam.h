@@ -35,6 +35,7 @@ extern "C" {
 #define FAKE_MAX_DEVS 512
 #define FAKE_MAX_EVENTS 32
 #define FAKE_MAX_ACTS 1100
+#define FAKE_MAX_STARTED 64
 
 struct mpg_dev {
 	char name[24];
@@ -88,6 +89,14 @@ struct mpg_ctx {
 	unsigned int restored;
 	unsigned int pg_init_waits;
 
+	/*
+	 * Request mode: the per-I/O state of every request mapped so far,
+	 * which mpg_rq_walk_started() yields as dm-rq's tag set would
+	 * (the core skips those no longer on a path).
+	 */
+	struct mpath_io *started[FAKE_MAX_STARTED];
+	unsigned int nr_started;
+
 	/* The I/O units: what the last map did, what the next clone does. */
 	const struct mpg_dev *last_remap;
 	enum mpath_clone_result clone_result;	/* for devices not dying */
@@ -135,6 +144,8 @@ extern struct mpg_ctx *fake_io_ctx;
 
 /* ---- one target ---- */
 void fake_ctx_init(struct mpg_ctx *ctx, int bio_mode);
+/* A request of ctx is about to be mapped with per-I/O state io. */
+void fake_rq_started(struct mpg_ctx *ctx, struct mpath_io *io);
 /* After mpc_destroy() or a refused mpc_create(): what must be gone is. */
 void fake_ctx_fini(struct mpg_ctx *ctx);
 int fake_dev_refs(const struct mpg_ctx *ctx);

@@ -83,7 +83,8 @@ static void check_accounting(struct run *r)
 			if (r->ios[i].where != IO_INFLIGHT || r->ios[i].path != (int)p)
 				continue;
 			n++;
-			ticked += r->ios[i].io.tick_slot != 0;
+			/* Counted on the path in bio mode only. */
+			ticked += r->bio && r->ios[i].io.sent_tick != 0;
 		}
 		for (int s = 0; s < INSP_TICK_SLOTS; s++) {
 			if ((long)ip->in_flight_by_tick[s] < 0)
@@ -174,10 +175,12 @@ static void map_io(struct run *r, struct hio *h)
 	ctx->last_remap = NULL;
 	fake_io_ctx = ctx;
 	h->maps++;
-	if (r->bio)
+	if (r->bio) {
 		ret = mpc_map_bio(r->t->core, (struct bio *)h, &h->io);
-	else
+	} else {
+		fake_rq_started(ctx, &h->io);
 		ret = mpc_map_rq(r->t->core, (struct request *)h, &h->io, &clone);
+	}
 	ctx->cur_bio = NULL;
 	if (ctx->locked)
 		ug_bug("map returned with the lock held");

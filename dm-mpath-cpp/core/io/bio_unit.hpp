@@ -13,6 +13,9 @@ namespace mpath {
 class BioUnit {
 public:
 	static constexpr int kMapPushBack = MP_MAPIO_REQUEUE;
+	// Bio-based dm core keeps no list of bios in flight that a target may
+	// walk: the I/O timeout counts them on their path.
+	static constexpr bool kCountsInFlight = true;
 
 	explicit BioUnit(bio *b) : bio_(b) {}
 

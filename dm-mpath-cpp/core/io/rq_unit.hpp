@@ -13,6 +13,8 @@ namespace mpath {
 class RqUnit {
 public:
 	static constexpr int kMapPushBack = MP_MAPIO_DELAY_REQUEUE;
+	// The I/O timeout finds requests in flight in dm-rq's tag set.
+	static constexpr bool kCountsInFlight = false;
 
 	RqUnit(request *rq, request **clone) : rq_(rq), clone_(clone) {}
 
