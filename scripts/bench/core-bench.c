@@ -2,8 +2,8 @@
 /*
  * The per-I/O cost of the core's fast path, timeout off and on, measured
  * in userspace: the C++ core built with -O2 over the fuzz harnesses' glue
- * (scripts/fuzz/user_glue.c), a request-based map over 2 or 4 paths with
- * round-robin, and a loop of map + end_io with no device below.  What one
+ * (scripts/fuzz/user_glue.c), a request-based and a bio-based map over 2 or
+ * 4 paths with round-robin, and a loop of map + end_io with no device below.  What one
  * I/O costs the target itself, without the noise of a VM; the glue's
  * stand-ins (per-CPU counters, clone) cost about what the kernel's do.
  *
@@ -35,7 +35,7 @@ static int cmp_double(const void *a, const void *b)
 }
 
 /* ns per map + end_io, over ios I/Os on a fresh map of table. */
-static double run(const char *table, unsigned long ios)
+static double run(const char *table, int bio, unsigned long ios)
 {
 	struct fz_target t;
 	struct mpath_io io;
@@ -43,7 +43,7 @@ static double run(const char *table, unsigned long ios)
 	char token;
 	double t0, t1;
 
-	if (fz_create(&t, table, 0)) {
+	if (fz_create(&t, table, bio)) {
 		fprintf(stderr, "core-bench: table refused (%s): %s\n", t.error, table);
 		exit(2);
 	}
@@ -52,12 +52,17 @@ static double run(const char *table, unsigned long ios)
 	memset(&io, 0, sizeof(io));
 	t0 = now_ns();
 	for (unsigned long i = 0; i < ios; i++) {
+		unsigned char sts = 0;
+
 		t.ctx.cur_bio = &token;
-		if (mpc_map_rq(t.core, (struct request *)&token, &io, &clone) != MP_MAPIO_REMAPPED) {
+		if ((bio ? mpc_map_bio(t.core, (struct bio *)&token, &io) :
+			   mpc_map_rq(t.core, (struct request *)&token, &io, &clone)) !=
+		    MP_MAPIO_REMAPPED) {
 			fprintf(stderr, "core-bench: I/O %lu not remapped\n", i);
 			exit(2);
 		}
-		if (mpc_end_io_rq(t.core, &io, 0) != MP_ENDIO_DONE) {
+		if ((bio ? mpc_end_io_bio(t.core, (struct bio *)&token, &io, &sts) :
+			   mpc_end_io_rq(t.core, &io, 0)) != MP_ENDIO_DONE) {
 			fprintf(stderr, "core-bench: I/O %lu not done\n", i);
 			exit(2);
 		}
@@ -88,25 +93,27 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: core-bench [IOS] [ROUNDS<=64]\n");
 		return 2;
 	}
-	printf("paths  timeout off (ns/IO)  on (ns/IO)  on - off  on/off  (median of %u rounds of %lu I/Os)\n",
+	printf("mode     paths  timeout off (ns/IO)  on (ns/IO)  on - off  on/off  (median of %u rounds of %lu I/Os)\n",
 	       rounds, ios);
-	for (unsigned int p = 0; p < sizeof(paths) / sizeof(paths[0]); p++) {
-		double med[2];
+	for (int bio = 0; bio < 2; bio++)
+		for (unsigned int p = 0; p < sizeof(paths) / sizeof(paths[0]); p++) {
+			double med[2];
 
-		for (unsigned int r = 0; r < rounds; r++)
-			for (unsigned int k = 0; k < 2; k++) {
-				unsigned int f = (r + k) % 2; /* alternate which goes first */
+			for (unsigned int r = 0; r < rounds; r++)
+				for (unsigned int k = 0; k < 2; k++) {
+					/* alternate which goes first */
+					unsigned int f = (r + k) % 2;
 
-				snprintf(table, sizeof(table), "%s 0 1 1 round-robin 0 %s",
-					 features[f], paths[p].table);
-				res[f][r] = run(table, ios);
+					snprintf(table, sizeof(table), "%s 0 1 1 round-robin 0 %s",
+						 features[f], paths[p].table);
+					res[f][r] = run(table, bio, ios);
+				}
+			for (unsigned int f = 0; f < 2; f++) {
+				qsort(res[f], rounds, sizeof(double), cmp_double);
+				med[f] = res[f][rounds / 2];
 			}
-		for (unsigned int f = 0; f < 2; f++) {
-			qsort(res[f], rounds, sizeof(double), cmp_double);
-			med[f] = res[f][rounds / 2];
+			printf("%-7s  %5u  %19.1f  %10.1f  %+8.1f  %6.3f\n", bio ? "bio" : "request",
+			       paths[p].count, med[0], med[1], med[1] - med[0], med[1] / med[0]);
 		}
-		printf("%5u  %19.1f  %10.1f  %+8.1f  %6.3f\n", paths[p].count, med[0], med[1],
-		       med[1] - med[0], med[1] / med[0]);
-	}
 	return 0;
 }
