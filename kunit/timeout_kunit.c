@@ -246,10 +246,11 @@ static void test_stats_counts_errors(struct kunit *test)
 }
 
 /*
- * Request mode: while a table is replaced, the new one's check sees the
- * requests the old one still has in flight (one tag set per map).  It must
- * leave them alone: neither touch the old table's paths, which may be gone,
- * nor take the late request from the old table's own check.
+ * Request mode: the tables of one map share its tag set, so a table's check
+ * may see another table's requests (the glue walks a table's queue only
+ * until its postsuspend; this is the core's own rule).  It must leave them
+ * alone: neither touch the other table's paths, which may be gone, nor
+ * take a late request from that table's own check.
  */
 static void test_io_timeout_ignores_other_tables_requests(struct kunit *test)
 {

@@ -67,8 +67,9 @@ bool Multipath::io_check()
 // sent before the last four ticks; then its tick is cleared, so that each late
 // request fails its path once, however long it stays stuck below us
 // (multipathd reinstates a path whose checker still answers).  A request
-// this map did not send (one of the table this one replaces, still in
-// flight) is not ours to judge.
+// of another table of the same map carries that table's path and tick and
+// is never judged here; the glue walks a table's queue only from its first
+// map to its postsuspend, so this is the second line of defence.
 void Multipath::note_late_rq(mpath_io *io, void *data)
 {
 	LateRqCheck *check = static_cast<LateRqCheck *>(data);

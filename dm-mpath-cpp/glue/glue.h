@@ -36,8 +36,9 @@ struct mpg_ctx {
 	unsigned int io_period_ms;
 	/*
 	 * Request mode: where dm-rq keeps a request's per-I/O state (the
-	 * mpath_io), from the request; 0 until the first request is mapped.
-	 * The same for every request of the map's queue (mp_clone_and_map_rq).
+	 * mpath_io), from the request; 0 until a request is mapped, and again
+	 * from postsuspend.  The same for every request of the map's queue
+	 * (mp_clone_and_map_rq).
 	 */
 	long rq_io_offset;
 	wait_queue_head_t pg_init_wait;	/* suspend waits for pg_init to end */

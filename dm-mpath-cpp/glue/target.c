@@ -174,6 +174,12 @@ static void mp_postsuspend(struct dm_target *ti)
 	mpc_flush_pg_init(ctx->core);
 	mp_ctx_flush_work(ctx);
 	mutex_unlock(&ctx->message_lock);
+	/*
+	 * Nothing of this table is in flight now.  Its I/O timeout check
+	 * walks the map's requests again only once it maps one, so a table
+	 * replaced by the next one never walks that table's requests.
+	 */
+	WRITE_ONCE(ctx->rq_io_offset, 0);
 }
 
 static void mp_resume(struct dm_target *ti)

@@ -5,7 +5,8 @@
 # jitter), fio keeps running with zero errors, and the PATH_FAILED uevent
 # reaches userspace.  The same run with the feature off shows the latency it
 # saves.  Then one I/O stuck for 8 s on a path that a checker keeps
-# reinstating fails the path once.
+# reinstating fails the path once, and a slow one in flight while a new
+# table is loaded is not judged by the new table's clock.
 #   timeout.sh MODULE.ko MODE      MODE: rq | bio (multipath queue_mode bio)
 # Paths, all to one loop device: a dm-linear one and a dm-delay one (bio
 # mode); request mode needs blk-mq paths, so there each is a loop device
@@ -169,12 +170,45 @@ stuck() {
 	dmsetup remove "$map"
 }
 
+# A read slow but within the timeout (1 s of 2 s) on the only path while a
+# new table is loaded into the map (dmsetup load, as multipathd does before
+# it swaps tables): the new table's check starts at once and, in request
+# mode, sees the old table's request in the map's queue.  Its ticks count
+# from its own start, so judging that request by them would fail the old
+# table's healthy path.  Neither table may fail it.
+reload() {
+	local tmo=2000 feat reader rc marker
+	feat="$((${features%% *} + 2)) ${features#* } io_timeout_msecs $tmo"
+	dmsetup suspend p_slow && dmsetup reload p_slow --table "0 $size delay $base 0 1000" &&
+		dmsetup resume p_slow
+	t_check "[$mode] reload: create a map on the slow path alone" dmsetup create "$map" \
+		--table "0 $size $target $feat 0 1 1 round-robin 0 1 1 $b 1" || return 1
+	wait_for test -b "$dev" 5
+	sleep 2	# a few of the old table's ticks (every 500 ms) first
+	marker="timeout.sh: reload: one read ($mode)"
+	echo "$marker" > /dev/kmsg
+	dd if="$dev" of=/dev/null bs=4k count=1 iflag=direct status=none &
+	reader=$!
+	sleep 0.1
+	t_check "[$mode] reload: a new table loaded while the read is in flight" \
+		dmsetup load "$map" --table "0 $size $target $feat 0 1 1 round-robin 0 1 1 $b 1"
+	wait "$reader"; rc=$?
+	t_eq "[$mode] reload: the read completed" 0 "$rc"
+	sleep 1	# two more ticks of each table
+	t_eq "[$mode] reload: the path stays active" A "$(path_state "$map" "$b")"
+	t_eq "[$mode] reload: no timeout logged" 0 \
+		"$(dmesg | sed -n "\|$marker|,\$p" | grep -c "I/O outstanding for more than")"
+	dmsetup clear "$map"
+	dmsetup remove "$map"
+}
+
 run off
 run on
 sleep 1
 t_check "[$mode] PATH_FAILED uevent for the slow path reached userspace" \
 	grep -q "^PATH_FAILED $b\$" "$work/uevents" || t_note "uevents: $(cat "$work/uevents")"
 stuck
+reload
 t_refused "[$mode] bad timeout refused" dmsetup create "bad_$mode" \
 	--table "0 $size $target 2 io_timeout_msecs 600001 0 1 1 round-robin 0 1 1 $a 1"
 t_done
