@@ -128,18 +128,24 @@ run() {
 	dmsetup remove "$map"
 }
 
+# slow_map CASE DELAY_MS TIMEOUT_MS: the map on the slow path alone, every
+# I/O on it taking DELAY_MS, with io_timeout_msecs TIMEOUT_MS.
+slow_map() {
+	local feat="$((${features%% *} + 2)) ${features#* } io_timeout_msecs $3"
+	dmsetup suspend p_slow && dmsetup reload p_slow --table "0 $size delay $base 0 $2" &&
+		dmsetup resume p_slow
+	t_check "[$mode] $1: create a map on the slow path alone" dmsetup create "$map" \
+		--table "0 $size $target $feat 0 1 1 round-robin 0 1 1 $b 1" || return 1
+	wait_for test -b "$dev" 5
+}
+
 # One I/O stuck below the map (8 s in dm-delay, as a SCSI command held
 # until its own timeout) while a multipathd-like checker reinstates the
 # path as soon as it is failed: the I/O fails its path once, not at every
 # reinstatement.
 stuck() {
-	local stuck_ms=8000 feat reader checker rc marker failed_before
-	feat="$((${features%% *} + 2)) ${features#* } io_timeout_msecs $timeout_ms"
-	dmsetup suspend p_slow && dmsetup reload p_slow --table "0 $size delay $base 0 $stuck_ms" &&
-		dmsetup resume p_slow
-	t_check "[$mode] stuck: create a map on the slow path alone" dmsetup create "$map" \
-		--table "0 $size $target $feat 0 1 1 round-robin 0 1 1 $b 1" || return 1
-	wait_for test -b "$dev" 5
+	local reader checker rc marker failed_before
+	slow_map stuck 8000 "$timeout_ms" || return 1
 	failed_before=$(grep -c "^PATH_FAILED $b\$" "$work/uevents")
 	marker="timeout.sh: stuck: one read ($mode)"
 	echo "$marker" > /dev/kmsg
@@ -172,18 +178,13 @@ stuck() {
 
 # A read slow but within the timeout (1 s of 2 s) on the only path while a
 # new table is loaded into the map (dmsetup load, as multipathd does before
-# it swaps tables): the new table's check starts at once and, in request
-# mode, sees the old table's request in the map's queue.  Its ticks count
-# from its own start, so judging that request by them would fail the old
-# table's healthy path.  Neither table may fail it.
+# it swaps tables): the new table's check starts at once, while the map's
+# queue holds the old table's request.  The new table's ticks count from its
+# own start, so judging that request by them would fail the old table's
+# healthy path.  Neither table may fail it.
 reload() {
-	local tmo=2000 feat reader rc marker
-	feat="$((${features%% *} + 2)) ${features#* } io_timeout_msecs $tmo"
-	dmsetup suspend p_slow && dmsetup reload p_slow --table "0 $size delay $base 0 1000" &&
-		dmsetup resume p_slow
-	t_check "[$mode] reload: create a map on the slow path alone" dmsetup create "$map" \
-		--table "0 $size $target $feat 0 1 1 round-robin 0 1 1 $b 1" || return 1
-	wait_for test -b "$dev" 5
+	local reader rc marker
+	slow_map reload 1000 2000 || return 1
 	sleep 2	# a few of the old table's ticks (every 500 ms) first
 	marker="timeout.sh: reload: one read ($mode)"
 	echo "$marker" > /dev/kmsg
@@ -191,7 +192,7 @@ reload() {
 	reader=$!
 	sleep 0.1
 	t_check "[$mode] reload: a new table loaded while the read is in flight" \
-		dmsetup load "$map" --table "0 $size $target $feat 0 1 1 round-robin 0 1 1 $b 1"
+		dmsetup load "$map" --table "$(dmsetup table "$map")"
 	wait "$reader"; rc=$?
 	t_eq "[$mode] reload: the read completed" 0 "$rc"
 	sleep 1	# two more ticks of each table
