@@ -39,9 +39,13 @@ debian_headers_dir() {
 # The C++ core as the userspace builds (fuzzers, core-bench) compile it: its
 # sources relative to dm-mpath-cpp/core/, without runtime.cpp (operator
 # new/delete onto the kernel allocator, kernel-only); the flags are those of
-# the freestanding subset the module uses.  user_core_obj names an object.
-mapfile -t USER_CORE < <(cd "$TOP/dm-mpath-cpp/core" &&
-	find . -name '*.cpp' ! -name runtime.cpp -printf '%P\n' | sed 's/\.cpp$//' | sort)
+# the freestanding subset the module uses.  user_core_obj names an object;
+# user_core_sources TREE lists them for another checkout.
+user_core_sources() {
+	(cd "$1/dm-mpath-cpp/core" &&
+		find . -name '*.cpp' ! -name runtime.cpp -printf '%P\n' | sed 's/\.cpp$//' | sort)
+}
+mapfile -t USER_CORE < <(user_core_sources "$TOP")
 user_core_obj() { echo "${1//\//_}.o"; }
 USER_CXXFLAGS=(-std=gnu++20 -fno-exceptions -fno-rtti)
 

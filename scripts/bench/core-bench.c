@@ -3,9 +3,10 @@
  * The per-I/O cost of the core's fast path, timeout off and on, measured
  * in userspace: the C++ core built with -O2 over the fuzz harnesses' glue
  * (scripts/fuzz/user_glue.c), a request-based and a bio-based map over 2 or
- * 4 paths with round-robin, and a loop of map + end_io with no device below.  What one
- * I/O costs the target itself, without the noise of a VM; the glue's
- * stand-ins (per-CPU counters, clone) cost about what the kernel's do.
+ * 4 paths with round-robin, and a loop of map + end_io with no device
+ * below.  What one I/O costs the target itself, without the noise of a VM;
+ * the glue's stand-ins (per-CPU counters, clone) cost about what the
+ * kernel's do.
  *
  *   core-bench [IOS] [ROUNDS]     (defaults 2000000 and 9)
  *

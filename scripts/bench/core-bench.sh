@@ -23,8 +23,7 @@ build_bench() {
 	local flags=(-O2 -g -I"$src/include" -I"$src/kunit/fake" -I"$fuzz")
 	local objs=()
 	mkdir -p "$dir"
-	mapfile -t core < <(cd "$src/dm-mpath-cpp/core" &&
-		find . -name '*.cpp' ! -name runtime.cpp -printf '%P\n' | sed 's/\.cpp$//' | sort)
+	mapfile -t core < <(user_core_sources "$src")
 	for f in "${core[@]}"; do
 		"$CXX" "${USER_CXXFLAGS[@]}" "${flags[@]}" -c "$src/dm-mpath-cpp/core/$f.cpp" \
 			-o "$dir/$(user_core_obj "$f")"
