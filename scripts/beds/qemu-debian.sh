@@ -74,7 +74,9 @@ MPT_GROUPS=(disk cdrom tape dialout kmem video audio input kvm render sgx lp flo
 EXIT_MARKER=DM_MPATH_CPP_EXIT
 # Kernel reports that fail a run even when the scenario passed.
 # "[#1]" is the oops counter of every die() header (invalid opcode, ...).
-REPORT_RE='BUG:|Oops|WARNING:|Call Trace|general protection|Kernel panic|\[#[0-9]+\]|blocked for more than|UBSAN:'
+# "dm_put_device call missing": dm core putting a device reference a target
+# left at table destroy.
+REPORT_RE='BUG:|Oops|WARNING:|Call Trace|general protection|Kernel panic|\[#[0-9]+\]|blocked for more than|UBSAN:|dm_put_device call missing'
 
 usage() {
 	awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0" >&2
