@@ -110,29 +110,32 @@ bool Multipath::owns(const Path *path) const
 // answers).
 bool Multipath::path_has_late_io(const Locked &held, Path &path, unsigned long tick)
 {
-	unsigned long late[Path::kIoTickSlots - Path::kIoLateAge];
+	BioTicks *ticks = path.bio_ticks;
+	unsigned long late[BioTicks::kSlots - Path::kIoLateAge];
 	bool found = false;
 
-	path.refresh_excused(held);
+	if (!ticks)
+		return false;
+	ticks->refresh_excused(held);
 	// Slots of ticks tick-5 .. tick-7; the newer ones are young.  Only
 	// completions still change an old slot.
-	for (unsigned int age = Path::kIoLateAge; age < Path::kIoTickSlots; age++) {
-		unsigned int slot = (tick - age) % Path::kIoTickSlots;
-		unsigned long count = path.in_flight_by_tick[slot].read();
+	for (unsigned int age = Path::kIoLateAge; age < BioTicks::kSlots; age++) {
+		unsigned int slot = (tick - age) % BioTicks::kSlots;
+		unsigned long count = ticks->in_flight[slot].read();
 
 		late[age - Path::kIoLateAge] = count;
-		if (count > path.excused[slot])
+		if (count > ticks->excused[slot])
 			found = true;
 	}
 	if (!found)
 		return false;
-	for (unsigned int age = Path::kIoLateAge; age < Path::kIoTickSlots; age++) {
-		unsigned int slot = (tick - age) % Path::kIoTickSlots;
+	for (unsigned int age = Path::kIoLateAge; age < BioTicks::kSlots; age++) {
+		unsigned int slot = (tick - age) % BioTicks::kSlots;
 
-		if (late[age - Path::kIoLateAge] > path.excused[slot])
-			path.excused[slot] = late[age - Path::kIoLateAge];
+		if (late[age - Path::kIoLateAge] > ticks->excused[slot])
+			ticks->excused[slot] = late[age - Path::kIoLateAge];
 	}
-	path.has_excused = true;
+	ticks->has_excused = true;
 	return true;
 }
 
@@ -141,18 +144,18 @@ bool Multipath::path_has_late_io(const Locked &held, Path &path, unsigned long t
 // until the count drops, which may let one such new I/O go unnoticed for a
 // while; it never fails a path twice for one I/O.  The counts are exact (a
 // completion follows its own submission), so they never read below zero.
-void Path::refresh_excused(const Locked &)
+void BioTicks::refresh_excused(const Locked &)
 {
 	bool any = false;
 
 	if (!has_excused)
 		return;
-	for (unsigned int slot = 0; slot < kIoTickSlots; slot++) {
+	for (unsigned int slot = 0; slot < kSlots; slot++) {
 		unsigned long count;
 
 		if (!excused[slot])
 			continue;
-		count = in_flight_by_tick[slot].read();
+		count = in_flight[slot].read();
 		if (count < excused[slot])
 			excused[slot] = count;
 		any |= excused[slot] != 0;

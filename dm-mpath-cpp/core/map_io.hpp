@@ -17,8 +17,8 @@ inline void end_path_io(mpath_io &io)
 
 	if (path) {
 		path->pg->selector.end_io(path->selector_state, io.nr_bytes, io.start_ns);
-		if (Unit::kCountsInFlight && io.sent_tick)
-			path->in_flight_by_tick[io.sent_tick % Path::kIoTickSlots].sub(1);
+		if (Unit::kCountsInFlight && io.sent_tick && path->bio_ticks)
+			path->bio_ticks->in_flight[io.sent_tick % BioTicks::kSlots].sub(1);
 		// The I/O timeout's walk of started requests may read it meanwhile.
 		__atomic_store_n(&io.path, nullptr, __ATOMIC_RELAXED);
 	}
@@ -31,8 +31,8 @@ template <typename Unit>
 MP_ALWAYS_INLINE void track_path_io(mpath_io &io, Path &path, unsigned long tick)
 {
 	__atomic_store_n(&io.sent_tick, tick, __ATOMIC_RELAXED);
-	if (Unit::kCountsInFlight && tick)
-		path.in_flight_by_tick[tick % Path::kIoTickSlots].add(1);
+	if (Unit::kCountsInFlight && tick && path.bio_ticks)
+		path.bio_ticks->in_flight[tick % BioTicks::kSlots].add(1);
 	// Last, with release: whoever sees the path sees this I/O's tick.
 	__atomic_store_n(&io.path, to_handle(&path), __ATOMIC_RELEASE);
 }

@@ -25,23 +25,35 @@ namespace mpath {
 
 struct PathGroup;
 
+// The I/O timeout's account of a path in bio mode (request mode finds its
+// I/O in flight in dm-rq's tag set, and has none): the bios in flight by the
+// check tick they were sent in, a ring (slot = tick % kSlots) written only
+// while the timeout is on.  Shared counters rather than per-CPU ones, so
+// that neither their memory nor the tick's work grows with the number of
+// CPUs; apart from the path, so that their writes do not share a line with
+// what every CPU's path choice reads.
+struct BioTicks {
+	static constexpr unsigned int kSlots = 8;
+	Counter in_flight[kSlots];
+
+	// Under the target lock: per slot, the late bios that already failed
+	// the path and must not fail it again.
+	unsigned long excused[kSlots] = {};
+	bool has_excused = false;
+	void refresh_excused(const Locked &);
+};
+
 struct Path {
 	// Set by the table load, constant after.
 	mpg_dev *dev = nullptr;
 	PathGroup *pg = nullptr;
 	mpg_activation *activation = nullptr; // pg_init work, with a handler
+	BioTicks *bio_ticks = nullptr;	      // bio mode only, in pg->bio_ticks
 	unsigned int index = 0;		      // in pg->paths, and of its count in pg->ios
 
-	// I/O timeout, only while it is on, and in bio mode only (request mode
-	// finds its I/O in flight in dm-rq's tag set): the bios in flight by
-	// the check tick they were sent in (a ring; slot = tick %
-	// kIoTickSlots).  Shared counters rather than per-CPU ones, so that
-	// neither their memory nor the tick's work grows with the number of
-	// CPUs.
-	static constexpr unsigned int kIoTickSlots = 8;
-	// An I/O is late from this many ticks after the one it was sent in.
+	// I/O timeout: an I/O is late from this many check ticks after the one
+	// it was sent in.
 	static constexpr unsigned int kIoLateAge = 5;
-	Counter in_flight_by_tick[kIoTickSlots];
 
 	// Read by the selectors without the lock.
 	Lockless<bool> active{true};
@@ -54,11 +66,6 @@ struct Path {
 	unsigned int fail_count = 0;
 	unsigned int timeouts = 0;
 	unsigned int reinstates = 0;
-	// I/O timeout: per tick slot, the late bios that already failed this
-	// path and must not fail it again.
-	unsigned long excused[kIoTickSlots] = {};
-	bool has_excused = false;
-	void refresh_excused(const Locked &);
 	// I/O timeout, request mode: the check found a late request on it
 	// (written and read by the check only).
 	bool late_rq_found = false;
@@ -72,6 +79,8 @@ struct PathGroup {
 	Selector selector;
 	// The I/Os sent to each path, for the stats message.
 	mpg_io_counts *ios = nullptr;
+	// Bio mode: the paths' I/O timeout accounts.
+	BioTicks *bio_ticks = nullptr;
 	// Under the target lock.
 	bool bypassed = false;
 };

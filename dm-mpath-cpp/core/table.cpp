@@ -257,7 +257,9 @@ int Multipath::parse_group(ArgSet &as, PathGroup &pg, unsigned int nr_before, co
 		return -kENOMEM;
 	}
 	pg.ios = mpg_io_counts_alloc(pg.nr_paths);
-	if (!pg.ios) {
+	if (bio_mode_)
+		pg.bio_ticks = new BioTicks[pg.nr_paths];
+	if (!pg.ios || (bio_mode_ && !pg.bio_ticks)) {
 		*error = "couldn't allocate path counters";
 		return -kENOMEM;
 	}
@@ -273,6 +275,8 @@ int Multipath::parse_group(ArgSet &as, PathGroup &pg, unsigned int nr_before, co
 		}
 		path.pg = &pg;
 		path.index = i;
+		if (pg.bio_ticks)
+			path.bio_ticks = &pg.bio_ticks[i];
 		r = mpg_get_device(ctx_, path_args.shift(), &path.dev);
 		if (r) {
 			*error = "error getting device";
@@ -308,6 +312,8 @@ void Multipath::release_group(mpg_ctx *ctx, PathGroup &pg)
 	pg.selector.release();
 	mpg_io_counts_free(pg.ios);
 	pg.ios = nullptr;
+	delete[] pg.bio_ticks;
+	pg.bio_ticks = nullptr;
 	delete[] pg.paths;
 	pg.paths = nullptr;
 	pg.nr_paths = 0;

@@ -86,6 +86,10 @@ static void check_accounting(struct run *r)
 			/* Counted on the path in bio mode only. */
 			ticked += r->bio && r->ios[i].io.sent_tick != 0;
 		}
+		/* Request mode's I/O timeout has no account on the path. */
+		if (ip->has_bio_ticks != r->bio)
+			ug_bug("path %s: bio mode %d, bio tick account %d", ip->dev->name, r->bio,
+			       ip->has_bio_ticks);
 		for (int s = 0; s < INSP_TICK_SLOTS; s++) {
 			if ((long)ip->in_flight_by_tick[s] < 0)
 				ug_bug("path %s: tick slot %d count negative", ip->dev->name, s);

@@ -10,6 +10,7 @@
 extern "C" void *calloc(size_t n, size_t size) noexcept;
 extern "C" void free(void *ptr) noexcept;
 
+using mpath::BioTicks;
 using mpath::Multipath;
 using mpath::Path;
 using mpath::PathGroup;
@@ -61,8 +62,10 @@ extern "C" void insp_snapshot(mpc_core *core, insp_state *st) noexcept MP_NO_THR
 				if constexpr (requires { state.in_flight_bytes; })
 					ip.in_flight_bytes = state.in_flight_bytes.read();
 			});
-			for (unsigned int s = 0; s < INSP_TICK_SLOTS && s < Path::kIoTickSlots; s++)
-				ip.in_flight_by_tick[s] = path.in_flight_by_tick[s].read();
+			for (unsigned int s = 0; s < INSP_TICK_SLOTS && s < BioTicks::kSlots; s++)
+				ip.in_flight_by_tick[s] =
+					path.bio_ticks ? path.bio_ticks->in_flight[s].read() : 0;
+			ip.has_bio_ticks = path.bio_ticks != nullptr;
 			if (&path == m->current_path_.read())
 				st->current_path = static_cast<int>(p);
 		}

@@ -25,6 +25,7 @@ struct insp_path {
 	unsigned long in_flight;	/* queue-length, historical-service-time */
 	unsigned long in_flight_bytes;	/* service-time */
 	unsigned long in_flight_by_tick[INSP_TICK_SLOTS];
+	int has_bio_ticks;
 };
 
 struct insp_group {
