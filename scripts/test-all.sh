@@ -40,7 +40,7 @@ count_tap() {	# count_tap NAME LOGFILE EXIT_STATUS
 	local name=$1 file=$2 rc=$3 all p f s sp sf ss
 	all=$(grep -Eo '(not )?ok [0-9]+ - ' "$file" | wc -l)
 	f=$(grep -Eo 'not ok [0-9]+ - ' "$file" | wc -l)
-	s=$(grep -E 'ok [0-9]+ - .*# SKIP' "$file" | wc -l)
+	s=$(grep -cE 'ok [0-9]+ - .*# SKIP' "$file" || true)
 	p=$((all - f - s))
 	read -r sp sf ss < <(grep -Eo 'passed [0-9]+ failed [0-9]+ skipped [0-9]+' "$file" |
 		awk '{ p += $2; f += $4; s += $6 } END { print p + 0, f + 0, s + 0 }')
@@ -268,7 +268,7 @@ uml_scenarios() {	# uml_scenarios KERNEL full|subset
 		[ "$k" = 6.1 ] && [ "${2:-}" = "$ko" ] && smp_takes "$1:${3:-}" && return
 		local file=${name//[()]/}
 		file=$logs/${file// /-}.log
-		env "${envs[@]}" "$beds/uml-run.sh" "$TOP/scripts/scenarios/$@" > "$file" 2>&1
+		env "${envs[@]}" "$beds/uml-run.sh" "$TOP/scripts/scenarios/$1" "${@:2}" > "$file" 2>&1
 		count_tap "$name" "$file" $?
 	}
 	phase "KUnit (UML $k)"
