@@ -115,8 +115,9 @@ for my $t (grep { $_ ne 'stock' } @TORDER) {
 	}
 }
 
-my $head = sprintf "Scale: M maps x %s paths, %s possible CPUs (%s online), %s, QEMU TCG\n",
-	$v{$TORDER[0]}{$M[0]}{paths}, $possible || '?', $info{cpus_online} // '?', $info{kernel} // '?';
+my $depth = $info{queue_depth} // 64;	# runs before the knob had 64
+my $head = sprintf "Scale: M maps x %s paths, %s possible CPUs (%s online), dm_mq_queue_depth %s, %s, QEMU TCG\n",
+	$v{$TORDER[0]}{$M[0]}{paths}, $possible || '?', $info{cpus_online} // '?', $depth, $info{kernel} // '?';
 print $head, "\n", $table, "\nOurs minus stock, per path:\n", $extra;
 print "\nerrors:\n", map { "  $_\n" } @errors if @errors;
 exit 0 unless $docs;
@@ -186,8 +187,8 @@ Written by `scripts/bench.sh scale` on $meta{date}, at commit `$meta{git}`
 Debian's kernel in QEMU TCG booted with `possible_cpus=$possible`: per-CPU
 memory is allocated for every possible CPU, online or not. Every map of a
 run has the same $v{$TORDER[0]}{$M[0]}{paths} null_blk paths in one round-robin group;
-`dm_mq_queue_depth=64` for both targets so that 1,000 request-based maps fit
-the guest. Memory is what loading the module and creating the maps added,
+`dm_mq_queue_depth=$depth` for both targets@{[ $depth == 64 ? ' so that 1,000 request-based maps fit
+the guest' : '' ]}. Memory is what loading the module and creating the maps added,
 so dm core's own per-map memory is in every figure alike: compare ours with
 stock. Percpu is what the per-CPU allocator's tracepoints show still
 allocated (every possible CPU's copy); Slab and Vmalloc, and "Percpu
