@@ -52,9 +52,8 @@
 #                            (target "before"), to compare with
 #   BENCH_SCALE_BEFORE_MAPS [100]  scale: the largest map count "before" runs at
 #   BENCH_SCALE_MEM [4096]   scale: guest memory, MiB
-#   BENCH_SCALE_DEPTH [64]   scale: dm_mq_queue_depth, each request-based map's
-#                            tag set (dm-rq's default, 2048, needs about 1.3 MB
-#                            per map)
+#   BENCH_SCALE_DEPTH        scale: dm_mq_queue_depth, each request-based map's
+#                            tag set [dm-rq's default, 2048]
 #   BENCH_STORM_LUNS [32], BENCH_STORM_ROUNDS [3], BENCH_STORM_FIO_MAPS [4]
 #                            storm: LUNs (maps), rounds per target, maps with fio
 # With the defaults a bed takes about 20 minutes on a 2-core machine.
@@ -82,11 +81,11 @@ scale_maps=${BENCH_SCALE_MAPS:-10 100 1000}
 scale_cpus=${BENCH_SCALE_CPUS:-64}
 scale_before=${BENCH_SCALE_BEFORE:-}
 scale_before_maps=${BENCH_SCALE_BEFORE_MAPS:-100}
-scale_depth=${BENCH_SCALE_DEPTH:-64}
+scale_depth=${BENCH_SCALE_DEPTH:-}
 storm_luns=${BENCH_STORM_LUNS:-32}
 storm_rounds=${BENCH_STORM_ROUNDS:-3}
 storm_fio_maps=${BENCH_STORM_FIO_MAPS:-4}
-for v in "$runtime" "$repeats" "$failover" "$profile" "$scale_cpus" "$scale_before_maps" "$scale_depth" $scale_maps \
+for v in "$runtime" "$repeats" "$failover" "$profile" "$scale_cpus" "$scale_before_maps" ${scale_depth:+"$scale_depth"} $scale_maps \
 	 "$storm_luns" "$storm_rounds" "$storm_fio_maps"; do
 	[[ $v =~ ^[0-9]+$ ]] || die "BENCH_RUNTIME, BENCH_REPEATS, BENCH_FAILOVER, BENCH_PROFILE, BENCH_SCALE_* and BENCH_STORM_* are whole numbers"
 done

@@ -10,7 +10,8 @@
 # ours with io_timeout_msecs; before and before-iot: the module given by
 # before=), iot_ms=N [1000], tick_s=N [4] seconds of
 # tracing the I/O-timeout tick, before=PATH (a second build of our module,
-# run as target "before" when targets names it), depth=N [64] dm_mq_queue_depth.
+# run as target "before" when targets names it), depth=N dm_mq_queue_depth
+# [dm-rq's default].
 #
 # Every map of a run has the same 4 null_blk paths (dm lets tables share a
 # device), one priority group, round-robin.  Per target and map count:
@@ -31,7 +32,7 @@
 ko=${1:?usage: scale-guest.sh OUR.ko SCALE-OPS [KEY=VALUE...]}
 ops=${2:?usage: scale-guest.sh OUR.ko SCALE-OPS [KEY=VALUE...]}
 shift 2
-maps="10 100 1000" paths=4 targets="stock ours ours-iot" iot_ms=1000 tick_s=4 before='' before_maps=100 depth=64
+maps="10 100 1000" paths=4 targets="stock ours ours-iot" iot_ms=1000 tick_s=4 before='' before_maps=100 depth=''
 for kv in "$@"; do
 	case $kv in
 	maps=*|paths=*|targets=*|iot_ms=*|tick_s=*|before=*|before_maps=*|depth=*)
@@ -56,9 +57,14 @@ cleanup() {
 trap cleanup EXIT
 
 # dm-rq gives each request-based map a tag set of dm_mq_queue_depth
-# requests (2048 by default, about 1.3 MB of pages per map): by default
-# both targets get a smaller one, so that 1,000 maps fit the guest.
-modprobe dm-mod dm_mq_queue_depth="$depth" || { out error "modprobe dm-mod"; exit 1; }
+# requests, read when a map's queue is set up.  dm-mod is loaded by the
+# time this runs, so a modprobe option would not take: the parameter is
+# written.
+modprobe dm-mod || { out error "modprobe dm-mod"; exit 1; }
+if [ -n "$depth" ]; then
+	echo "$depth" > /sys/module/dm_mod/parameters/dm_mq_queue_depth ||
+		{ out error "dm_mq_queue_depth=$depth"; exit 1; }
+fi
 modprobe null_blk queue_mode=2 nr_devices="$paths" gb=1 ||
 	{ out error "modprobe null_blk"; exit 1; }
 for ((i = 0; i < paths; i++)); do

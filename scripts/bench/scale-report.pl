@@ -115,7 +115,7 @@ for my $t (grep { $_ ne 'stock' } @TORDER) {
 	}
 }
 
-my $depth = $info{queue_depth} // 64;	# runs before the knob had 64
+my $depth = $info{queue_depth} // 2048;	# runs before the knob: the default
 my $head = sprintf "Scale: M maps x %s paths, %s possible CPUs (%s online), dm_mq_queue_depth %s, %s, QEMU TCG\n",
 	$v{$TORDER[0]}{$M[0]}{paths}, $possible || '?', $info{cpus_online} // '?', $depth, $info{kernel} // '?';
 print $head, "\n", $table, "\nOurs minus stock, per path:\n", $extra;
@@ -186,25 +186,25 @@ Written by `scripts/bench.sh scale` on $meta{date}, at commit `$meta{git}`
 @{[ ($meta{scale_before} // 'none') ne 'none' ? "(\"before\": our module at commit `$meta{scale_before}`) " : '' ]}on $meta{host_cpu}, $meta{host_cpus} cores; the run took @{[ $meta{scale_seconds} // '?' ]} s.
 Debian's kernel in QEMU TCG booted with `possible_cpus=$possible`: per-CPU
 memory is allocated for every possible CPU, online or not. Every map of a
-run has the same $v{$TORDER[0]}{$M[0]}{paths} null_blk paths in one round-robin group;
-`dm_mq_queue_depth=$depth` for both targets@{[ $depth == 64 ? ' so that 1,000 request-based maps fit
-the guest' : '' ]}. Memory is what loading the module and creating the maps added,
-so dm core's own per-map memory is in every figure alike: compare ours with
-stock. Percpu is what the per-CPU allocator's tracepoints show still
-allocated (every possible CPU's copy); Slab and Vmalloc, and "Percpu
-pages", are the growth of /proc/meminfo (caches dropped, console quiet).
-Percpu pages stay populated after a free, so that column shows only the
-first target's growth in full: the later ones reuse what it left.  Slab
-at 10 and 100 maps moves by tens of kB per path with the order of the
-runs (stock runs first); read it at 1,000 maps.  Times, for all maps:
-create is one `dmsetup create --concise`, status and table one `dmsetup`
-each; fail_path and reinstate_path (a message per map) and reload
-(noflush suspend, load, resume per map) are one process issuing the
-ioctls (`scripts/bench/scale-ops.c`).  Under TCG and with other work on
-the host, differences of tens of percent are noise.  The tick is the I/O
-timeout's check (`mpc_io_check`, timed by function_graph, tracer cost
-included), once per map every quarter of the timeout: ns per path per
-call, and calls per second.
+run has the same $v{$TORDER[0]}{$M[0]}{paths} null_blk paths in one
+round-robin group; `dm_mq_queue_depth=$depth` for both targets.  Memory is
+what loading the module and creating the maps added, so dm core's own
+per-map memory is in every figure alike: compare ours with stock. Percpu
+is what the per-CPU allocator's tracepoints show still allocated (every
+possible CPU's copy); Slab and Vmalloc, and "Percpu pages", are the growth
+of /proc/meminfo (caches dropped, console quiet). Percpu pages stay
+populated after a free, so that column shows only the first target's
+growth in full: the later ones reuse what it left.  Slab at 10 and 100
+maps moves by tens of kB per path with the order of the runs (stock runs
+first); read it at 1,000 maps.  Times, for all maps: create is one
+`dmsetup create --concise`, status and table one `dmsetup` each; fail_path
+and reinstate_path (a message per map) and reload (noflush suspend, load,
+resume per map) are one process issuing the ioctls
+(`scripts/bench/scale-ops.c`).  Under TCG and with other work on the host,
+differences of tens of percent are noise.  The tick is the I/O timeout's
+check (`mpc_io_check`, timed by function_graph, tracer cost included),
+once per map every quarter of the timeout: ns per path per call, and calls
+per second.
 
 $chart```
 $head
